@@ -1,0 +1,104 @@
+// A thin RAII layer over SQLite: a connection, prepared statements, transactions and
+// schema migrations. Every failure is a Status (code internal) naming the SQL at fault.
+//
+// Thread-safety: a Db is used by one thread at a time (its writer strand, or the
+// loader at start-up).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "protocol/status.h"
+
+namespace kyc {
+
+class Db;
+
+// A prepared statement. Bind, then Step; the statement resets itself on Reset() and
+// before each new execution, so one prepared statement is reused for the base's life.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(Db* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Binds parameter `i` (1-based). Bindings are checked when the statement runs.
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::optional<int64_t>& v);
+  Stmt& BindNull(int i);
+
+  // Runs a statement that returns no rows, then resets it.
+  [[nodiscard]] Status Exec();
+  // Steps once: true with a row available, false when done.
+  [[nodiscard]] Result<bool> Step();
+  void Reset();
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::optional<int64_t> OptInt(int col) const;
+  std::string Text(int col) const;
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  Db* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  int bind_rc_ = SQLITE_OK;
+};
+
+struct DbOptions {
+  bool full_sync = true;  // synchronous=FULL: a committed transaction survives power loss
+};
+
+class Db {
+ public:
+  // Opens (creating if needed) a database file; ":memory:" gives a private test base.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const DbOptions& options = {});
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  [[nodiscard]] Status Exec(std::string_view sql);
+  [[nodiscard]] Result<Stmt> Prepare(std::string_view sql);
+
+  // Applies migrations[user_version..] each in its own transaction, bumping
+  // PRAGMA user_version, so a base created by an older build is brought up to date.
+  [[nodiscard]] Status Migrate(std::span<const std::string_view> migrations);
+
+  Status ErrorStatus(std::string_view what) const;
+  sqlite3* handle() { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
+class Txn {
+ public:
+  explicit Txn(Db& db);
+  ~Txn();
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
+
+  const Status& begin_status() const { return begin_; }
+  [[nodiscard]] Status Commit();
+
+ private:
+  Db& db_;
+  Status begin_;
+  bool open_ = false;
+};
+
+}  // namespace kyc

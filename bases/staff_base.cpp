@@ -1,0 +1,125 @@
+#include "bases/staff_base.h"
+
+#include <algorithm>
+#include <array>
+
+namespace kyc {
+namespace {
+
+const std::string kSchemaV1 = std::string(R"sql(
+CREATE TABLE managers(
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  session_type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql") + std::string(kAuditSchema);
+
+}  // namespace
+
+void WriteManager(JsonOut& o, const Manager& m) {
+  o.BeginObject();
+  o.Key("id").Int(m.id);
+  o.Key("login").Str(m.login);
+  o.Key("name").Str(m.name);
+  o.Key("session_type").Str(SessionTypeName(m.session_type));
+  o.Key("disabled").Bool(m.disabled);
+  o.Key("created_at").Int(m.created_at);
+  o.Key("updated_at").Int(m.updated_at);
+  o.EndObject();
+}
+
+std::string ManagerJson(const Manager& m) {
+  JsonOut o;
+  WriteManager(o, m);
+  return o.Take();
+}
+
+bool IsValidLogin(std::string_view login) {
+  return !login.empty() && login.size() <= 64 &&
+         std::all_of(login.begin(), login.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-' || c == '@';
+         });
+}
+
+ManagerSet::Ptr ManagerSet::FindLogin(std::string_view login) const {
+  Ptr found;
+  Scan([&](const Ptr& m) {
+    if (m->login != login) return true;
+    found = m;
+    return false;
+  });
+  return found;
+}
+
+ManagerSet::Ptr ManagerSet::StagedFindLogin(std::string_view login) const {
+  Ptr found;
+  StagedScan([&](const Ptr& m) {
+    if (m->login == login) found = m;
+  });
+  return found;
+}
+
+Result<std::unique_ptr<StaffBase>> StaffBase::Open(const std::string& path,
+                                                  boost::asio::any_io_executor writers,
+                                                  const BaseOptions& options) {
+  std::unique_ptr<StaffBase> base(new StaffBase());
+  auto db = Db::Open(path, DbOptions{options.full_sync});
+  if (!db.ok()) return db.status();
+  base->db_ = std::move(db.value());
+  const std::array<std::string_view, 1> migrations{kSchemaV1};
+  if (Status s = base->db_->Migrate(migrations); !s.ok()) return s;
+  if (Status s = base->Load(); !s.ok()) return s;
+  base->writer_ =
+      std::make_unique<WriterQueue>("managers", writers, *base->db_, options.group_commit);
+  return base;
+}
+
+Status StaffBase::Load() {
+  auto put = db_->Prepare(
+      "INSERT OR REPLACE INTO managers(id, login, password_hash, session_type, name, disabled,"
+      " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_manager_ = std::move(put.value());
+
+  auto q = db_->Prepare(
+      "SELECT id, login, password_hash, session_type, name, disabled, created_at, updated_at"
+      " FROM managers ORDER BY id");
+  if (!q.ok()) return q.status();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto m = std::make_shared<Manager>();
+    m->id = q->Int(0);
+    m->login = q->Text(1);
+    m->password_hash = q->Text(2);
+    auto type = ParseSessionType(q->Text(3));
+    if (!type || *type == SessionType::kClient) {
+      return Error(Code::kInternal, "manager {} has an unknown session type '{}'", m->id, q->Text(3));
+    }
+    m->session_type = *type;
+    m->name = q->Text(4);
+    m->disabled = q->Int(5) != 0;
+    m->created_at = q->Int(6);
+    m->updated_at = q->Int(7);
+    managers_.Load(std::move(m));
+  }
+  return audit_.Open(*db_);
+}
+
+Status StaffBase::PutManager(WriteBatch& batch, std::shared_ptr<const Manager> m) {
+  put_manager_.Bind(1, m->id).Bind(2, m->login).Bind(3, m->password_hash);
+  put_manager_.Bind(4, SessionTypeName(m->session_type)).Bind(5, m->name);
+  put_manager_.Bind(6, int64_t{m->disabled}).Bind(7, m->created_at).Bind(8, m->updated_at);
+  if (Status s = put_manager_.Exec(); !s.ok()) return s;
+  managers_.Stage(batch, std::move(m));
+  return Status::Ok();
+}
+
+}  // namespace kyc

@@ -1,0 +1,66 @@
+// bases/managers.db: staff accounts (argon2id password hashes) and their audit trail.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bases/audit_store.h"
+#include "bases/kyc_base.h"
+#include "protocol/session_type.h"
+
+namespace kyc {
+
+struct Manager {
+  int64_t id = 0;
+  std::string login;
+  std::string password_hash;  // libsodium crypto_pwhash_str (argon2id); never sent
+  SessionType session_type = SessionType::kManager;
+  std::string name;
+  bool disabled = false;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// The public view of an account (no hash).
+void WriteManager(JsonOut& out, const Manager& m);
+std::string ManagerJson(const Manager& m);
+// `login`: [A-Za-z0-9._@-]{1,64}.
+bool IsValidLogin(std::string_view login);
+
+class ManagerSet : public StagedTable<Manager> {
+ public:
+  // Any thread: the account with this login, or nullptr.
+  Ptr FindLogin(std::string_view login) const;
+  // Writer strand only.
+  Ptr StagedFindLogin(std::string_view login) const;
+};
+
+class StaffBase {
+ public:
+  static Result<std::unique_ptr<StaffBase>> Open(const std::string& path,
+                                                boost::asio::any_io_executor writers,
+                                                const BaseOptions& options);
+
+  const ManagerSet& managers() const { return managers_; }
+  WriterQueue& writer() { return *writer_; }
+
+  // Writer strand only.
+  ManagerSet& staged_managers() { return managers_; }
+  [[nodiscard]] Status PutManager(WriteBatch& batch, std::shared_ptr<const Manager> m);
+  [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
+    return audit_.Append(batch, std::move(row));
+  }
+  const AuditLog& audit() const { return audit_.log(); }
+
+ private:
+  StaffBase() = default;
+  Status Load();
+
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<WriterQueue> writer_;
+  ManagerSet managers_;
+  AuditStore audit_;
+  Stmt put_manager_;
+};
+
+}  // namespace kyc

@@ -1,0 +1,101 @@
+// An in-memory table of immutable rows keyed by id, with a staging overlay for the
+// writer queue (see writer_queue.h).
+//
+// Readers on any thread take a shared lock just long enough to copy a shared_ptr, and
+// render JSON outside the lock. The writer strand is the only mutator: it stages new
+// row versions (visible to later writes of the same batch via Staged*()), and after the
+// commit publishes them under a short exclusive lock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "bases/writer_queue.h"
+
+namespace kyc {
+
+template <typename T>
+class StagedTable : public Staged {
+ public:
+  using Ptr = std::shared_ptr<const T>;
+
+  // Any thread. nullptr when absent.
+  Ptr Get(int64_t id) const {
+    std::shared_lock lock(mu_);
+    auto it = rows_.find(id);
+    return it == rows_.end() ? nullptr : it->second;
+  }
+  // Any thread: calls fn(row) for every committed row in id order, under the shared lock.
+  // fn returns false to stop.
+  void Scan(const std::function<bool(const Ptr&)>& fn) const {
+    std::shared_lock lock(mu_);
+    for (const auto& [id, row] : rows_) {
+      if (!fn(row)) break;
+    }
+  }
+  size_t size() const {
+    std::shared_lock lock(mu_);
+    return rows_.size();
+  }
+
+  // Writer strand only: the row as this batch sees it.
+  Ptr StagedGet(int64_t id) const {
+    if (auto it = staged_.find(id); it != staged_.end()) return it->second;
+    auto it = rows_.find(id);  // the writer is the only mutator: no lock needed to read
+    return it == rows_.end() ? nullptr : it->second;
+  }
+  // Writer strand only: visits the rows as this batch sees them (staged versions win).
+  void StagedScan(const std::function<void(const Ptr&)>& fn) const {
+    for (const auto& [id, row] : rows_) {
+      if (!staged_.count(id)) fn(row);
+    }
+    for (const auto& [id, row] : staged_) fn(row);
+  }
+  int64_t StagedNextId() { return staged_next_id_++; }
+  void Stage(WriteBatch& batch, Ptr row) {
+    staged_[row->id] = std::move(row);
+    batch.Touch(this);
+  }
+
+  // Start-up only (single-threaded): adds a row read from the base.
+  void Load(Ptr row) {
+    next_id_ = std::max(next_id_, row->id + 1);
+    staged_next_id_ = next_id_;
+    Index(nullptr, row.get());
+    rows_[row->id] = std::move(row);
+  }
+
+  void Publish() override {
+    std::unique_lock lock(mu_);
+    for (auto& [id, row] : staged_) {
+      auto& slot = rows_[id];
+      Index(slot.get(), row.get());
+      slot = std::move(row);
+    }
+    staged_.clear();
+    next_id_ = staged_next_id_;
+  }
+  void Discard() override {
+    staged_.clear();
+    staged_next_id_ = next_id_;
+  }
+
+ protected:
+  // Keeps secondary indexes in step; called under the exclusive lock (or at load).
+  virtual void Index(const T* before, const T* after) {}
+  std::shared_mutex& mutex() const { return mu_; }
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::map<int64_t, Ptr> rows_;             // committed; guarded by mu_
+  std::unordered_map<int64_t, Ptr> staged_;  // writer strand only
+  int64_t next_id_ = 1;
+  int64_t staged_next_id_ = 1;
+};
+
+}  // namespace kyc

@@ -1,0 +1,107 @@
+#include "bases/writer_queue.h"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kyc {
+
+void WriteBatch::Touch(Staged* s) {
+  ++changes_;
+  if (std::find(touched_.begin(), touched_.end(), s) == touched_.end()) touched_.push_back(s);
+}
+
+void WriteBatch::Publish() {
+  for (auto* s : touched_) s->Publish();
+  touched_.clear();
+}
+
+void WriteBatch::Discard() {
+  for (auto* s : touched_) s->Discard();
+  touched_.clear();
+}
+
+WriterQueue::WriterQueue(std::string name, boost::asio::any_io_executor executor, Db& db,
+                         bool group_commit)
+    : name_(std::move(name)),
+      strand_(boost::asio::make_strand(std::move(executor))),
+      db_(db),
+      group_commit_(group_commit) {}
+
+void WriterQueue::Submit(WriteFn fn, WriteDone done) {
+  std::lock_guard lock(mu_);
+  queue_.push_back(Item{std::move(fn), std::move(done)});
+  if (!scheduled_) {
+    scheduled_ = true;
+    boost::asio::post(strand_, [this] { Drain(); });
+  }
+}
+
+void WriterQueue::Drain() {
+  std::vector<Item> items;
+  {
+    std::lock_guard lock(mu_);
+    size_t n = group_commit_ ? queue_.size() : std::min<size_t>(1, queue_.size());
+    items.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      items.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+  }
+  if (!items.empty()) RunBatch(items);
+  std::lock_guard lock(mu_);
+  if (queue_.empty()) {
+    scheduled_ = false;
+  } else {
+    boost::asio::post(strand_, [this] { Drain(); });
+  }
+}
+
+void WriterQueue::FailAll(std::vector<Item>& items, const Status& why) {
+  for (auto& item : items) item.done(why);
+}
+
+void WriterQueue::RunBatch(std::vector<Item>& items) {
+  static const Status kRefused(Code::kInternal,
+                               "this base refuses writes after a failed commit; restart the server");
+  if (failed_) return FailAll(items, kRefused);
+
+  auto fail = [&](WriteBatch* batch, const Status& why) {
+    spdlog::error("base {}: write batch of {} failed: {}", name_, items.size(), why.message());
+    if (batch) batch->Discard();
+    failed_ = true;
+    FailAll(items, Status(Code::kInternal, "the change could not be saved; nothing was changed"));
+  };
+
+  Txn txn(db_);
+  if (!txn.begin_status().ok()) return fail(nullptr, txn.begin_status());
+  WriteBatch batch(db_);
+  std::vector<Result<std::string>> results;
+  results.reserve(items.size());
+  for (auto& item : items) {
+    size_t before = batch.changes();
+    Result<std::string> r = [&]() -> Result<std::string> {
+      try {
+        return item.fn(batch);
+      } catch (const std::exception& e) {
+        return Error(Code::kInternal, "write failed: {}", e.what());
+      }
+    }();
+    // A SQL failure, or an error after staging, leaves the transaction in an unknown state.
+    if (!r.ok() && (r.status().code() == Code::kInternal || batch.changes() != before)) {
+      return fail(&batch, r.status());
+    }
+    results.push_back(std::move(r));
+  }
+  if (fault_) {
+    if (Status s = fault_(); !s.ok()) return fail(&batch, s);
+  }
+  if (Status s = txn.Commit(); !s.ok()) return fail(&batch, s);
+  batch.Publish();
+  stats_.transactions.fetch_add(1, std::memory_order_relaxed);
+  stats_.writes.fetch_add(items.size(), std::memory_order_relaxed);
+  for (size_t i = 0; i < items.size(); ++i) items[i].done(std::move(results[i]));
+}
+
+}  // namespace kyc

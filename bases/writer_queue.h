@@ -1,0 +1,106 @@
+// One writer queue per base: every change to a base runs on that base's strand.
+//
+// A write is a pipeline of values (validate → stage → commit → publish):
+//  1. the write function runs on the strand; it validates against memory (the
+//     committed state plus what earlier writes of the same batch staged) and stages
+//     its change: SQL executed inside the open transaction, memory kept aside;
+//  2. the batch commits;
+//  3. only then is the staged memory published and each request completed.
+// Requests that queue while a batch is being written go into the next batch together
+// (group commit). A failed commit publishes nothing, answers `internal` to every
+// request of the batch, and the base refuses all later writes until restart: memory
+// and disk can no longer be assumed to agree, so it does not guess.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "bases/sqlite.h"
+#include "protocol/status.h"
+
+namespace kyc {
+
+// Memory that a batch changes. Staged changes are kept aside until the batch commits.
+// Called only on the owning base's writer strand.
+class Staged {
+ public:
+  virtual ~Staged() = default;
+  virtual void Publish() = 0;  // the batch committed: make staged changes visible
+  virtual void Discard() = 0;  // the batch failed: forget staged changes
+};
+
+// What a write function sees: the base inside an open transaction.
+class WriteBatch {
+ public:
+  explicit WriteBatch(Db& db) : db_(db) {}
+  Db& db() { return db_; }
+  // Registers memory this batch staged changes in; counts changes for the safety check.
+  void Touch(Staged* s);
+  size_t changes() const { return changes_; }
+
+  void Publish();
+  void Discard();
+
+ private:
+  Db& db_;
+  std::vector<Staged*> touched_;
+  size_t changes_ = 0;
+};
+
+// A write returns the response body (JSON text) or an error. It must validate fully
+// before it stages anything: a write that fails after staging fails its whole batch.
+using WriteFn = std::function<Result<std::string>(WriteBatch&)>;
+using WriteDone = std::function<void(Result<std::string>)>;
+
+struct WriterStats {
+  std::atomic<uint64_t> transactions{0};
+  std::atomic<uint64_t> writes{0};
+};
+
+class WriterQueue {
+ public:
+  WriterQueue(std::string name, boost::asio::any_io_executor executor, Db& db,
+              bool group_commit = true);
+
+  // Queues a write. `done` is called exactly once, on the writer strand, after commit.
+  // Thread-safe.
+  void Submit(WriteFn fn, WriteDone done);
+
+  // True once a commit has failed; later writes answer `internal` at once.
+  bool failed() const { return failed_.load(); }
+  const std::string& name() const { return name_; }
+  const WriterStats& stats() const { return stats_; }
+  // Test hook: runs just before COMMIT; a non-ok Status makes the commit fail.
+  void SetCommitFaultForTesting(std::function<Status()> fault) { fault_ = std::move(fault); }
+
+ private:
+  struct Item {
+    WriteFn fn;
+    WriteDone done;
+  };
+  void Drain();
+  void RunBatch(std::vector<Item>& items);
+  void FailAll(std::vector<Item>& items, const Status& why);
+
+  std::string name_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  Db& db_;
+  bool group_commit_;
+  std::function<Status()> fault_;
+
+  std::mutex mu_;
+  std::deque<Item> queue_;   // guarded by mu_
+  bool scheduled_ = false;   // guarded by mu_: a Drain is posted or running
+  std::atomic<bool> failed_{false};
+  WriterStats stats_;
+};
+
+}  // namespace kyc

@@ -1,0 +1,97 @@
+#include "cli/tcp_client.h"
+
+#include <poll.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+namespace kyc {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct TcpClient::Impl {
+  asio::io_context io;
+  tcp::socket socket{io};
+  std::string buf;  // bytes received and not yet decoded
+};
+
+TcpClient::TcpClient() : impl_(std::make_unique<Impl>()) {}
+TcpClient::~TcpClient() = default;
+
+Status TcpClient::Connect(const std::string& host, uint16_t port, int timeout_seconds) {
+  boost::system::error_code ec;
+  tcp::resolver resolver(impl_->io);
+  auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+  if (ec) return Error(Code::kUnavailable, "cannot resolve {}: {}", host, ec.message());
+  asio::connect(impl_->socket, endpoints, ec);
+  if (ec) return Error(Code::kUnavailable, "cannot connect to {}:{}: {}", host, port, ec.message());
+  impl_->socket.set_option(tcp::no_delay(true), ec);
+  struct timeval tv{timeout_seconds, 0};
+  setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  return Status::Ok();
+}
+
+Status TcpClient::SendRaw(std::string_view bytes) {
+  boost::system::error_code ec;
+  asio::write(impl_->socket, asio::buffer(bytes.data(), bytes.size()), ec);
+  if (ec) return Error(Code::kUnavailable, "send failed: {}", ec.message());
+  return Status::Ok();
+}
+
+Result<Reply> TcpClient::ReadReply() {
+  while (true) {
+    DecodeResult d = DecodeFrame(impl_->buf, FrameLimits{64u << 20});
+    if (d.state == DecodeState::kError) {
+      return Error(Code::kUnavailable, "bad response frame: {}", d.error.message());
+    }
+    if (d.state == DecodeState::kFrame) {
+      Reply r;
+      r.code = CodeFromFrameStatus(d.frame.status);
+      r.name = std::string(d.frame.name);
+      r.request_id = d.frame.request_id;
+      r.body = d.frame.json.empty() ? "{}" : std::string(d.frame.json);
+      impl_->buf.erase(0, d.consumed);
+      if (d.frame.kind != FrameKind::kResponse) continue;  // events are not replies
+      return r;
+    }
+    char chunk[64 * 1024];
+    boost::system::error_code ec;
+    size_t n = impl_->socket.read_some(asio::buffer(chunk), ec);
+    if (ec) return Error(Code::kUnavailable, "connection lost: {}", ec.message());
+    impl_->buf.append(chunk, n);
+  }
+}
+
+Result<Reply> TcpClient::Call(std::string_view command, std::string_view json) {
+  uint32_t id = next_id_++;
+  if (Status s = SendRaw(EncodeFrame(id, FrameKind::kRequest, 0, command, json)); !s.ok()) return s;
+  auto r = ReadReply();
+  if (r.ok() && r->request_id != id) {
+    return Error(Code::kUnavailable, "response for request {} while waiting for {}",
+                 r->request_id, id);
+  }
+  return r;
+}
+
+bool TcpClient::ClosedByPeer(int timeout_ms) {
+  pollfd p{impl_->socket.native_handle(), POLLIN, 0};
+  auto deadline = timeout_ms;
+  while (poll(&p, 1, deadline) > 0) {
+    char chunk[4096];
+    ssize_t n = ::recv(p.fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return true;
+  }
+  return false;
+}
+
+void TcpClient::Close() {
+  boost::system::error_code ec;
+  impl_->socket.close(ec);
+}
+
+}  // namespace kyc

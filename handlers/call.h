@@ -1,0 +1,36 @@
+// What a handler receives: the session, the parsed params and the core. A handler
+// never sees a socket, an HTTP object or a frame.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "bases/writer_queue.h"
+#include "handlers/core.h"
+#include "handlers/sessions.h"
+#include "kyc/audit.h"
+#include "protocol/json.h"
+
+namespace kyc {
+
+struct Call {
+  Core& core;
+  const Session* session;      // nullptr for commands that need no session
+  const Params& params;
+  std::string_view peer;       // remote address, for login throttling
+  WriteBatch* batch = nullptr; // set for write commands: they run on their base's strand
+  int64_t now = 0;             // the clock when the handler started
+
+  // Session effects for the transport: TCP binds the connection to `attach` after
+  // Login/Auth and forgets it after Logout. HTTP carries a token per request instead.
+  SessionPtr attach;
+  bool detach = false;
+
+  // Who the audit trail names for changes made by this call.
+  Actor actor() const;
+};
+
+// A handler returns the JSON text of its result, or an error.
+using Handler = Result<std::string> (*)(Call&);
+
+}  // namespace kyc

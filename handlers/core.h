@@ -1,0 +1,79 @@
+// The core: everything a handler may use. Memory, bases, sessions, clock and the
+// executors writes and slow work run on. It owns no sockets.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "bases/kyc_base.h"
+#include "bases/staff_base.h"
+#include "handlers/env.h"
+#include "handlers/sessions.h"
+
+namespace kyc {
+
+struct PasswordHashOptions {
+  // libsodium argon2id cost. The defaults are crypto_pwhash_*_INTERACTIVE; tests lower them.
+  uint64_t ops_limit = 2;
+  size_t mem_limit = 64u << 20;
+};
+
+struct CoreOptions {
+  std::string data_dir = "./data";  // holds bases/ and storage/
+  bool in_memory = false;            // ":memory:" bases, for in-process tests
+  BaseOptions bases;
+  int64_t staff_session_ttl = 8 * 3600;          // seconds
+  int64_t client_session_ttl = 3600;             // default for MngCreateClientSession
+  int64_t client_session_max_ttl = 7 * 86400;    // upper bound of its `ttl`
+  ThrottleOptions throttle;
+  PasswordHashOptions password_hash;
+  size_t max_json_depth = 64;
+  size_t min_password_length = 8;
+};
+
+class Core {
+ public:
+  // Opens every base under options.data_dir (creating directories), loads memory.
+  // `writers` runs the bases' writer strands; `blocking` runs slow work (password hashing).
+  static Result<std::unique_ptr<Core>> Open(const CoreOptions& options, const Clock& clock,
+                                            Random& random, boost::asio::any_io_executor writers,
+                                            boost::asio::any_io_executor blocking);
+
+  // When the staff base has no account, creates `admin` (SESSION_ADMIN) with this password.
+  // Blocks until committed. Returns false (ok) when accounts already exist.
+  Result<bool> BootstrapAdmin(const std::string& password);
+
+  const CoreOptions& options() const { return options_; }
+  const Clock& clock() const { return clock_; }
+  Random& random() { return random_; }
+  KycBase& kyc() { return *kyc_; }
+  StaffBase& staff() { return *staff_; }
+  SessionStore& sessions() { return sessions_; }
+  LoginThrottle& throttle() { return throttle_; }
+  boost::asio::any_io_executor blocking() { return blocking_; }
+
+  // argon2id via libsodium; internal on failure (out of memory).
+  Result<std::string> HashPassword(std::string_view password) const;
+  bool VerifyPassword(const std::string& hash, std::string_view password) const;
+  // A hash to verify against when the login is unknown, so timing does not tell.
+  const std::string& dummy_hash() const { return dummy_hash_; }
+
+ private:
+  Core(const CoreOptions& options, const Clock& clock, Random& random,
+       boost::asio::any_io_executor blocking);
+
+  CoreOptions options_;
+  const Clock& clock_;
+  Random& random_;
+  boost::asio::any_io_executor blocking_;
+  std::unique_ptr<KycBase> kyc_;
+  std::unique_ptr<StaffBase> staff_;
+  SessionStore sessions_;
+  LoginThrottle throttle_;
+  std::string dummy_hash_;
+};
+
+}  // namespace kyc

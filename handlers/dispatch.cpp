@@ -1,0 +1,121 @@
+#include "handlers/dispatch.h"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kyc {
+namespace {
+
+Response ErrorResponse(Status s) {
+  Response r;
+  r.body = s.ToJson();
+  r.status = std::move(s);
+  return r;
+}
+
+// Runs a handler; one catch so that no exception crosses the handler boundary.
+Result<std::string> RunHandler(const CommandSpec& spec, Call& call) {
+  try {
+    return spec.handler(call);
+  } catch (const std::exception& e) {
+    spdlog::error("{} threw: {}", spec.name, e.what());
+    return Error(Code::kInternal, "{} failed: internal error", spec.name);
+  } catch (...) {
+    spdlog::error("{} threw a non-exception", spec.name);
+    return Error(Code::kInternal, "{} failed: internal error", spec.name);
+  }
+}
+
+WriterQueue& WriterFor(Core& core, BaseId base) {
+  return base == BaseId::kStaff ? core.staff().writer() : core.kyc().writer();
+}
+
+}  // namespace
+
+Actor Call::actor() const {
+  if (!session) return Actor{"system", std::nullopt, ""};
+  if (session->type == SessionType::kClient) {
+    return Actor{"client", session->customer_id, std::string(SessionTypeName(session->type))};
+  }
+  return Actor{"staff", session->manager_id, std::string(SessionTypeName(session->type))};
+}
+
+Response MakeResponse(Result<std::string> r, Call* call) {
+  if (!r.ok()) return ErrorResponse(r.status());
+  Response resp;
+  resp.body = std::move(r.value());
+  if (call) {
+    resp.attach = std::move(call->attach);
+    resp.detach = call->detach;
+  }
+  return resp;
+}
+
+Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& session) const {
+  if (spec.access == kNoSession) return Status::Ok();
+  if (!session || !session->AliveAt(core_.clock().Now())) {
+    return Error(Code::kUnauthorized, "{} needs a session: log in first (or the session expired)",
+                 spec.name);
+  }
+  if (!Allows(spec.access, session->type)) {
+    return Error(Code::kForbidden, "{} may not call {}", SessionTypeName(session->type), spec.name);
+  }
+  return Status::Ok();
+}
+
+void Dispatcher::Dispatch(Request req, Completion done) {
+  const CommandSpec* spec = FindCommand(req.command);
+  if (!spec) {
+    return done(ErrorResponse(Error(Code::kUnknownCommand, "unknown command '{}'", req.command)));
+  }
+  if (Status s = CheckAccess(*spec, req.session); !s.ok()) return done(ErrorResponse(std::move(s)));
+
+  Params params;
+  if (req.params) {
+    params = std::move(*req.params);
+  } else {
+    auto parsed = ParseParams(req.json, core_.options().max_json_depth);
+    if (!parsed.ok()) return done(ErrorResponse(parsed.status()));
+    params = std::move(parsed.value());
+  }
+
+  // The handler runs where the command's flags say: inline for reads, on the writer strand
+  // of its base for writes, on the blocking pool for slow work. State moves with it.
+  struct State {
+    Params params;
+    SessionPtr session;
+    std::string peer;
+  };
+  auto state = std::make_shared<State>(State{std::move(params), req.session, std::move(req.peer)});
+  auto make_call = [this, state](WriteBatch* batch) {
+    return Call{core_, state->session.get(), state->params, state->peer, batch,
+                core_.clock().Now()};
+  };
+
+  if (spec->flags & kWrite) {
+    auto call = std::make_shared<Call>(make_call(nullptr));
+    WriterFor(core_, spec->base).Submit(
+        [spec, call, state](WriteBatch& batch) {
+          call->batch = &batch;
+          call->now = call->core.clock().Now();
+          return RunHandler(*spec, *call);
+        },
+        [call, state, done = std::move(done)](Result<std::string> r) {
+          done(MakeResponse(std::move(r), call.get()));
+        });
+    return;
+  }
+  if (spec->flags & kSlow) {
+    boost::asio::post(core_.blocking(), [spec, state, make_call, done = std::move(done)] {
+      Call call = make_call(nullptr);
+      auto r = RunHandler(*spec, call);
+      done(MakeResponse(std::move(r), &call));
+    });
+    return;
+  }
+  Call call = make_call(nullptr);
+  auto r = RunHandler(*spec, call);
+  done(MakeResponse(std::move(r), &call));
+}
+
+}  // namespace kyc

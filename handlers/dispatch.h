@@ -1,0 +1,55 @@
+// The one dispatch both transports call. Checks run in a fixed order, each an error
+// value: unknown command → no session → session type → params → handler.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "handlers/command_table.h"
+#include "handlers/core.h"
+
+namespace kyc {
+
+struct Request {
+  std::string_view command;
+  // Params: either JSON text (TCP), parsed here after the access checks, or params the
+  // REST gateway already merged from path, query and body.
+  std::string_view json;
+  std::optional<Params> params;
+  SessionPtr session;  // the connection's or the bearer token's session, may be null
+  std::string peer;
+};
+
+struct Response {
+  Status status;
+  std::string body;  // the result JSON when ok, else the error JSON
+  SessionPtr attach; // TCP: bind the connection to this session
+  bool detach = false;
+};
+
+// Called exactly once, possibly on another thread (a writer strand or the blocking pool).
+using Completion = std::function<void(Response)>;
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(Core& core) : core_(core) {}
+
+  // Never throws; every failure becomes an error Response.
+  void Dispatch(Request request, Completion done);
+
+  // The access checks alone (no session → unauthorized; wrong type → forbidden), for the
+  // REST gateway to refuse a request before it reads a large body.
+  Status CheckAccess(const CommandSpec& spec, const SessionPtr& session) const;
+
+  Core& core() { return core_; }
+
+ private:
+  Core& core_;
+};
+
+// Turns a handler result into a Response, carrying the call's session effects.
+Response MakeResponse(Result<std::string> r, Call* call);
+
+}  // namespace kyc

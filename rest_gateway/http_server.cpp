@@ -1,0 +1,275 @@
+#include "rest_gateway/http_server.h"
+
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "rest_gateway/router.h"
+#include "server/tcp_server.h"
+
+namespace kyc {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::string_view kServerName = "kyc-manager";
+
+class HttpSession;
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(asio::io_context& io, Dispatcher& d, const HttpOptions& o)
+      : io(io), acceptor(io), dispatcher(d), options(o) {}
+  void Accept();
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  Dispatcher& dispatcher;
+  HttpOptions options;
+  Router router;
+  std::mutex mu;
+  std::vector<std::weak_ptr<HttpSession>> sessions;  // guarded by mu
+  bool stopped = false;                               // guarded by mu
+};
+
+namespace {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {
+    error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    peer_ = ec ? "unknown" : ep.address().to_string();
+  }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Graceful stop: an idle connection closes now; a busy one after its response.
+  void Stop() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->stopping_ = true;
+      if (!self->busy_) self->stream_.socket().close();
+    });
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(server_.options.idle_timeout));
+    busy_ = false;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](error_code ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  void OnHeader(error_code ec) {
+    if (ec) return Shutdown(ec);
+    busy_ = true;
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    // Refuse what cannot succeed before reading the body: over-limit length, unknown
+    // route, wrong method, missing or insufficient session.
+    if (auto len = parser_->content_length(); len && *len > server_.options.body_limit) {
+      return Fail(Error(Code::kTooLarge, "request body of {} bytes is over the limit of {}", *len,
+                        server_.options.body_limit),
+                  /*body_unread=*/true);
+    }
+    std::string_view target(req.target().data(), req.target().size());
+    size_t q = target.find('?');
+    path_ = std::string(target.substr(0, q));
+    query_ = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
+    std::string allow;
+    std::string_view method(req.method_string().data(), req.method_string().size());
+    switch (server_.router.Match(method, path_, &match_, &allow)) {
+      case RouteOutcome::kNotFound:
+        return Fail(Error(Code::kNotFound, "no route {} {}", method, path_), HasBody());
+      case RouteOutcome::kMethodNotAllowed:
+        allow_ = allow;
+        return Fail(Error(Code::kBadRequest, "{} is not allowed on {}; allowed: {}", method, path_,
+                          allow),
+                    HasBody(), http::status::method_not_allowed);
+      case RouteOutcome::kFound:
+        break;
+    }
+    session_.reset();
+    auto auth = req[http::field::authorization];
+    if (!auth.empty()) {
+      constexpr std::string_view kBearer = "Bearer ";
+      std::string_view a(auth.data(), auth.size());
+      if (a.size() > kBearer.size() && a.substr(0, kBearer.size()) == kBearer) {
+        session_ = server_.dispatcher.core().sessions().Find(a.substr(kBearer.size()));
+      }
+      if (!session_) {
+        return Fail(Status(Code::kUnauthorized, "bearer token is unknown, expired or revoked"),
+                    HasBody());
+      }
+    }
+    if (Status s = server_.dispatcher.CheckAccess(*match_.spec, session_); !s.ok()) {
+      return Fail(s, HasBody());
+    }
+    if (parser_->is_done()) return OnRequest();
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
+      if (ec == http::error::body_limit) {
+        return self->Fail(Error(Code::kTooLarge, "request body is over the limit of {} bytes",
+                                self->server_.options.body_limit),
+                          true);
+      }
+      if (ec) return self->Shutdown(ec);
+      self->OnRequest();
+    });
+  }
+
+  bool HasBody() const { return !parser_->is_done(); }
+
+  void OnRequest() {
+    auto& req = parser_->get();
+    auto params = MergeParams(req.body(), query_, match_.path_params,
+                              server_.dispatcher.core().options().max_json_depth);
+    if (!params.ok()) return Fail(params.status(), false);
+    Request r;
+    r.command = match_.spec->name;
+    r.params = std::move(params.value());
+    r.session = session_;
+    r.peer = peer_;
+    asio::any_io_executor guard = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
+    server_.dispatcher.Dispatch(std::move(r), [self = shared_from_this(),
+                                               guard = std::move(guard)](Response resp) mutable {
+      asio::dispatch(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
+        self->Send(resp.status, std::move(resp.body), false, {});
+      });
+      guard = {};
+    });
+  }
+
+  // An error answered before or instead of dispatch. With a body left unread the
+  // connection closes after the answer (draining what the client still sends, so the
+  // client reads the answer rather than a reset).
+  void Fail(const Status& s, bool body_unread, std::optional<http::status> status = {}) {
+    if (body_unread) keep_alive_ = false;
+    Send(s, s.ToJson(), body_unread, status);
+  }
+
+  void Send(const Status& s, std::string body, bool linger, std::optional<http::status> status) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        status.value_or(static_cast<http::status>(HttpStatus(s.code()))), 11);
+    res->set(http::field::server, kServerName);
+    res->set(http::field::content_type, "application/json");
+    if (status == http::status::method_not_allowed) res->set(http::field::allow, allow_);
+    bool keep = keep_alive_ && !stopping_;
+    res->keep_alive(keep);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep, linger](error_code ec,
+                                                                                    size_t) {
+      if (ec) return self->Shutdown(ec);
+      if (linger) return self->LingerClose();
+      if (!keep) return self->Shutdown({});
+      self->ReadHeader();
+    });
+  }
+
+  void LingerClose() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(5));
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(asio::buffer(drain_buf_),
+                            [self = shared_from_this()](error_code ec, size_t) {
+                              if (ec) return self->Shutdown({});
+                              self->Discard();
+                            });
+  }
+
+  void Shutdown(error_code ec) {
+    if (ec && ec != http::error::end_of_stream && ec != asio::error::eof &&
+        ec != beast::error::timeout && ec != asio::error::operation_aborted) {
+      spdlog::debug("http {}: {}", peer_, ec.message());
+    }
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::array<char, 16 * 1024> drain_buf_;
+  RouteMatch match_;
+  SessionPtr session_;
+  std::string peer_, path_, query_, allow_;
+  bool keep_alive_ = true;
+  bool busy_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
+    {
+      std::lock_guard lock(mu);
+      if (stopped) return;
+    }
+    if (ec) {
+      if (ec == asio::error::operation_aborted) return;
+      spdlog::warn("http accept: {}", ec.message());
+    } else {
+      auto s = std::make_shared<HttpSession>(std::move(socket), *this);
+      std::lock_guard lock(mu);
+      std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+      sessions.push_back(s);
+      s->Start();
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(asio::io_context& io, Dispatcher& dispatcher, const HttpOptions& options)
+    : impl_(std::make_shared<Impl>(io, dispatcher, options)) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<tcp::endpoint> HttpServer::Listen(const Endpoint& at) { return ListenOn(impl_->acceptor, at); }
+
+void HttpServer::Start() { impl_->Accept(); }
+
+void HttpServer::Stop() {
+  std::vector<std::weak_ptr<HttpSession>> open;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopped = true;
+    open.swap(impl_->sessions);
+  }
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    error_code ec;
+    impl->acceptor.close(ec);
+  });
+  for (auto& w : open) {
+    if (auto s = w.lock()) s->Stop();
+  }
+}
+
+}  // namespace kyc

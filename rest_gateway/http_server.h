@@ -1,0 +1,36 @@
+// The REST gateway: HTTP/1.1 (Boost.Beast) with keep-alive, routed by the command table
+// onto the same Dispatcher as TCP. Beast stays inside http_server.cpp.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "handlers/dispatch.h"
+#include "server/config.h"
+
+namespace kyc {
+
+struct HttpOptions {
+  size_t body_limit = 1 << 20;  // 413 above this
+  int64_t idle_timeout = 300;   // seconds a keep-alive connection may sit idle
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, Dispatcher& dispatcher, const HttpOptions& options);
+  ~HttpServer();
+
+  Result<boost::asio::ip::tcp::endpoint> Listen(const Endpoint& at);
+  void Start();
+  // Stops accepting; open connections finish the request they are on, then close.
+  void Stop();
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kyc

@@ -1,0 +1,101 @@
+#include "server/app.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "handlers/dispatch.h"
+#include "rest_gateway/http_server.h"
+#include "server/tcp_server.h"
+
+namespace kyc {
+
+namespace asio = boost::asio;
+
+int RunServer(const ServerConfig& config) {
+  // Logs go to stderr; stdout carries only the bound addresses, for scripts.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("kyc"));
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  SystemClock clock;
+  SystemRandom random;
+  asio::thread_pool writers(static_cast<size_t>(config.writer_threads));
+  asio::thread_pool blocking(static_cast<size_t>(config.blocking_threads));
+  auto core = Core::Open(config.core, clock, random, writers.get_executor(),
+                         blocking.get_executor());
+  if (!core.ok()) {
+    spdlog::critical("cannot open the data directory {}: {}", config.core.data_dir,
+                     core.status().message());
+    return 1;
+  }
+
+  if ((*core)->staff().managers().size() == 0) {
+    const char* pw = std::getenv("KYC_ADMIN_PASSWORD");
+    if (pw && *pw) {
+      auto made = (*core)->BootstrapAdmin(pw);
+      if (!made.ok()) {
+        spdlog::critical("cannot create the admin login: {}", made.status().message());
+        return 1;
+      }
+      spdlog::info("created the login 'admin' (SESSION_ADMIN) from KYC_ADMIN_PASSWORD");
+    } else {
+      spdlog::warn(
+          "no staff accounts yet: restart with KYC_ADMIN_PASSWORD=<password> (8+ characters) "
+          "to create the login 'admin'");
+    }
+  }
+
+  asio::io_context io(config.io_threads);
+  Dispatcher dispatcher(**core);
+  ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout};
+  TcpServer tcp(io, dispatcher, conn_options);
+  HttpServer http(io, dispatcher, HttpOptions{config.http_body_limit, config.idle_timeout});
+
+  auto tcp_at = tcp.Listen(*ParseEndpoint(config.tcp));
+  if (!tcp_at.ok()) {
+    spdlog::critical("{}", tcp_at.status().message());
+    return 1;
+  }
+  auto http_at = http.Listen(*ParseEndpoint(config.http));
+  if (!http_at.ok()) {
+    spdlog::critical("{}", http_at.status().message());
+    return 1;
+  }
+  std::printf("tcp %s:%u\nhttp %s:%u\n", tcp_at->address().to_string().c_str(), tcp_at->port(),
+              http_at->address().to_string().c_str(), http_at->port());
+  std::fflush(stdout);
+  spdlog::info("serving {} on tcp {} and http {} with {} I/O threads", config.core.data_dir,
+               tcp_at->port(), http_at->port(), config.io_threads);
+
+  tcp.Start();
+  http.Start();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: stop accepting, finish requests in flight, flush the bases", sig);
+    tcp.Stop();
+    http.Stop();
+  });
+
+  // io.run() returns once the listeners are closed and every connection has drained:
+  // requests away on a writer strand hold work on the I/O context until answered.
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+
+  writers.join();  // every queued write has committed (or failed) by now
+  blocking.join();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace kyc

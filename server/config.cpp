@@ -1,0 +1,150 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+#include "handlers/command_table.h"
+
+namespace kyc {
+
+Result<Endpoint> ParseEndpoint(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return Error(Code::kBadRequest, "address '{}' must be HOST:PORT", text);
+  }
+  Endpoint ep;
+  ep.host = std::string(text.substr(0, colon));
+  if (ep.host.size() > 2 && ep.host.front() == '[' && ep.host.back() == ']') {
+    ep.host = ep.host.substr(1, ep.host.size() - 2);
+  }
+  std::string_view port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return Error(Code::kBadRequest, "address '{}' has a bad port", text);
+  }
+  ep.port = static_cast<uint16_t>(value);
+  return ep;
+}
+
+namespace {
+
+template <typename T>
+Status Take(const toml::table& t, std::string_view path, T& out) {
+  auto node = t.at_path(path);
+  if (!node) return Status::Ok();
+  if constexpr (std::is_same_v<T, bool>) {
+    if (auto v = node.value<bool>()) { out = *v; return Status::Ok(); }
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (auto v = node.value<std::string>()) { out = *v; return Status::Ok(); }
+  } else {
+    if (auto v = node.value<int64_t>(); v && *v >= 0) {
+      out = static_cast<T>(*v);
+      return Status::Ok();
+    }
+  }
+  return Error(Code::kBadRequest, "config key '{}' has the wrong type", path);
+}
+
+}  // namespace
+
+Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
+  toml::table t;
+  try {
+    t = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    return Error(Code::kBadRequest, "config: {} (line {})", e.description(),
+                 e.source().begin.line);
+  }
+  auto& core = c.core;
+  std::string sync;
+  Status steps[] = {
+      Take(t, "data", core.data_dir),
+      Take(t, "tcp", c.tcp),
+      Take(t, "http", c.http),
+      Take(t, "io_threads", c.io_threads),
+      Take(t, "writer_threads", c.writer_threads),
+      Take(t, "blocking_threads", c.blocking_threads),
+      Take(t, "log_level", c.log_level),
+      Take(t, "limits.max_frame_bytes", c.frame.max_body),
+      Take(t, "limits.max_json_depth", core.max_json_depth),
+      Take(t, "limits.max_in_flight", c.max_in_flight),
+      Take(t, "limits.idle_timeout", c.idle_timeout),
+      Take(t, "limits.http_body_limit", c.http_body_limit),
+      Take(t, "sessions.staff_ttl", core.staff_session_ttl),
+      Take(t, "sessions.client_ttl", core.client_session_ttl),
+      Take(t, "sessions.client_max_ttl", core.client_session_max_ttl),
+      Take(t, "sessions.min_password_length", core.min_password_length),
+      Take(t, "throttle.max_failures_per_login", core.throttle.max_failures_per_login),
+      Take(t, "throttle.max_failures_per_peer", core.throttle.max_failures_per_peer),
+      Take(t, "throttle.window_seconds", core.throttle.window_seconds),
+      Take(t, "password_hash.ops_limit", core.password_hash.ops_limit),
+      Take(t, "password_hash.mem_limit", core.password_hash.mem_limit),
+      Take(t, "bases.group_commit", core.bases.group_commit),
+      Take(t, "bases.synchronous", sync),
+  };
+  for (auto& s : steps) {
+    if (!s.ok()) return s;
+  }
+  if (!sync.empty()) {
+    if (sync != "full" && sync != "normal") {
+      return Status(Code::kBadRequest, "config key 'bases.synchronous' must be \"full\" or \"normal\"");
+    }
+    core.bases.full_sync = sync == "full";
+  }
+  return Status::Ok();
+}
+
+ConfigOutcome ParseServerConfig(int argc, char** argv) {
+  ServerConfig c;
+  CLI::App app{"KYC Manager server: the binary TCP protocol and the REST gateway over one "
+               "command table"};
+  std::string data, tcp, http, log_level;
+  int io_threads = 0;
+  bool no_group_commit = false;
+  app.add_option("--config", c.config_file, "TOML file with further settings (flags win)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--data", data, "data directory (default ./data)");
+  app.add_option("--tcp", tcp, "TCP listen address HOST:PORT (default 127.0.0.1:7400)");
+  app.add_option("--http", http, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
+  app.add_option("--io-threads", io_threads, "I/O threads (default 2)")->check(CLI::Range(1, 256));
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
+  app.add_flag("--no-group-commit", no_group_commit,
+               "one transaction per write (for benchmarks only)");
+  app.footer("Environment: KYC_ADMIN_PASSWORD creates the login 'admin' (SESSION_ADMIN) "
+             "when the staff base is empty.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return {std::nullopt, app.exit(e)};
+  }
+  if (!c.config_file.empty()) {
+    std::ifstream in(c.config_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (Status s = ApplyToml(text.str(), c); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", c.config_file.c_str(), s.message().c_str());
+      return {std::nullopt, 2};
+    }
+  }
+  if (!data.empty()) c.core.data_dir = data;
+  if (!tcp.empty()) c.tcp = tcp;
+  if (!http.empty()) c.http = http;
+  if (io_threads > 0) c.io_threads = io_threads;
+  if (!log_level.empty()) c.log_level = log_level;
+  if (no_group_commit) c.core.bases.group_commit = false;
+  for (const auto& ep : {c.tcp, c.http}) {
+    if (auto r = ParseEndpoint(ep); !r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().message().c_str());
+      return {std::nullopt, 2};
+    }
+  }
+  return {std::move(c), 0};
+}
+
+}  // namespace kyc

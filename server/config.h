@@ -1,0 +1,47 @@
+// Server configuration: command-line flags (CLI11) over an optional TOML file (toml++)
+// over the defaults below. Every field has its default and meaning here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "handlers/core.h"
+#include "protocol/frame.h"
+
+namespace kyc {
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+};
+// "HOST:PORT" (port 0 picks a free port). bad_request when malformed.
+Result<Endpoint> ParseEndpoint(std::string_view text);
+
+struct ServerConfig {
+  CoreOptions core;                       // data dir, sessions, throttling, bases
+  std::string tcp = "127.0.0.1:7400";     // TCP command listener
+  std::string http = "127.0.0.1:8080";    // REST gateway listener
+  int io_threads = 2;                     // threads running sockets and read handlers
+  int writer_threads = 2;                 // threads running the bases' writer strands
+  int blocking_threads = 1;               // threads for slow work (password hashing)
+  FrameLimits frame;                      // max frame body (1 MiB)
+  size_t max_in_flight = 64;              // pipelined requests per TCP connection
+  int64_t idle_timeout = 300;             // seconds before an idle connection is closed
+  size_t http_body_limit = 1 << 20;       // REST JSON body limit
+  std::string log_level = "info";         // spdlog level: trace debug info warn error off
+  std::string config_file;                // --config: the TOML file read, if any
+};
+
+struct ConfigOutcome {
+  std::optional<ServerConfig> config;  // set when the server should run
+  int exit_code = 0;                   // otherwise: exit with this (after --help, or an error)
+};
+
+// Parses flags and the optional --config TOML file. Prints help or errors itself.
+ConfigOutcome ParseServerConfig(int argc, char** argv);
+
+// Applies a TOML document's keys onto `config`. bad_request naming the key at fault.
+Status ApplyToml(std::string_view toml_text, ServerConfig& config);
+
+}  // namespace kyc

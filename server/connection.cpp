@@ -1,0 +1,261 @@
+#include "server/connection.h"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace kyc {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+constexpr size_t kReadChunk = 64 * 1024;
+}
+
+Connection::Connection(asio::ip::tcp::socket socket, Dispatcher& dispatcher,
+                       const ConnectionOptions& options)
+    : socket_(std::move(socket)),
+      strand_(asio::make_strand(socket_.get_executor())),
+      idle_(strand_),
+      dispatcher_(dispatcher),
+      options_(options),
+      read_buf_(kReadChunk) {
+  error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  peer_ = ec ? "unknown" : ep.address().to_string();
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void Connection::Start() {
+  asio::dispatch(strand_, [self = shared_from_this()] {
+    self->ArmIdleTimer();
+    self->DoRead();
+  });
+}
+
+void Connection::Drain() {
+  asio::dispatch(strand_, [self = shared_from_this()] {
+    if (self->closed_) return;
+    self->read_closed_ = true;
+    self->draining_ = true;
+    error_code ec;
+    // Wakes the pending read with EOF; writes of responses still go out.
+    self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
+    self->ProcessInput();  // answers requests already buffered with `unavailable`
+    self->Flush();
+  });
+}
+
+void Connection::ArmIdleTimer() {
+  // One timer per connection, checked against the last activity, so that a read does
+  // not have to cancel and re-arm it.
+  auto idle = std::chrono::seconds(options_.idle_timeout);
+  auto now = std::chrono::steady_clock::now();
+  if (last_activity_ == std::chrono::steady_clock::time_point{}) last_activity_ = now;
+  idle_.expires_at(last_activity_ + idle);
+  idle_.async_wait([self = shared_from_this(), idle](const error_code& ec) {
+    if (ec || self->closed_) return;
+    bool busy = !self->slots_.empty() || self->writing_;
+    if (!busy && std::chrono::steady_clock::now() - self->last_activity_ >= idle) {
+      spdlog::debug("closing idle connection from {}", self->peer_);
+      return self->Close();
+    }
+    if (busy) self->last_activity_ = std::chrono::steady_clock::now();
+    self->ArmIdleTimer();
+  });
+}
+
+void Connection::DoRead() {
+  if (reading_ || read_closed_ || closed_) return;
+  if (slots_.size() >= options_.max_in_flight) return;  // back-pressure: resume on flush
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(read_buf_),
+      asio::bind_executor(strand_, [self = shared_from_this()](const error_code& ec, size_t n) {
+        self->OnRead(ec, n);
+      }));
+}
+
+void Connection::OnRead(const error_code& ec, size_t n) {
+  reading_ = false;
+  if (in_pos_ == in_.size()) {
+    in_.clear();
+    in_pos_ = 0;
+  } else if (in_pos_ > kReadChunk) {
+    in_.erase(0, in_pos_);
+    in_pos_ = 0;
+  }
+  in_.append(read_buf_.data(), n);
+  if (ec) {
+    read_closed_ = true;
+    if (ec != asio::error::eof && ec != asio::error::operation_aborted &&
+        ec != asio::error::connection_reset) {
+      spdlog::debug("read from {}: {}", peer_, ec.message());
+    }
+  } else {
+    last_activity_ = std::chrono::steady_clock::now();
+  }
+  ProcessInput();
+  Flush();
+  DoRead();
+}
+
+bool Connection::MayStart(const OrderKey& key) const {
+  if (barrier_) return false;
+  switch (key.ordering) {
+    case Ordering::kBarrier: return running_ == 0;
+    case Ordering::kRead: return running_writes_ == 0;
+    case Ordering::kWrite: return running_writes_ == 0 || running_write_base_ == key.base;
+  }
+  return true;
+}
+
+void Connection::ProcessInput() {
+  if (processing_) return;
+  processing_ = true;
+  while (!closed_ && in_pos_ < in_.size() && slots_.size() < options_.max_in_flight) {
+    std::string_view avail(in_.data() + in_pos_, in_.size() - in_pos_);
+    DecodeResult d = DecodeFrame(avail, options_.frame);
+    if (d.state == DecodeState::kNeedMore) break;
+    if (d.state == DecodeState::kError) {
+      Slot& slot = slots_.emplace_back();
+      slot.seq = next_seq_++;
+      slot.request_id = d.request_id.value_or(0);
+      slot.name = std::string(d.name);
+      Answer(slot, d.error, d.error.ToJson());
+      if (d.fatal) {
+        // The stream can no longer be framed: answer once, read nothing more, close.
+        slot.close_after = true;
+        read_closed_ = true;
+        in_.clear();
+        in_pos_ = 0;
+        break;
+      }
+      in_pos_ += d.consumed;
+      continue;
+    }
+    if (d.frame.kind != FrameKind::kRequest) {
+      Slot& slot = slots_.emplace_back();
+      slot.seq = next_seq_++;
+      slot.request_id = d.frame.request_id;
+      slot.name = std::string(d.frame.name);
+      Status s(Code::kBadRequest, "only request frames (kind 0) may be sent to the server");
+      Answer(slot, s, s.ToJson());
+      in_pos_ += d.consumed;
+      continue;
+    }
+    if (draining_) {
+      Slot& slot = slots_.emplace_back();
+      slot.seq = next_seq_++;
+      slot.request_id = d.frame.request_id;
+      slot.name = std::string(d.frame.name);
+      Status s(Code::kUnavailable, "the server is shutting down; retry later");
+      Answer(slot, s, s.ToJson());
+      in_pos_ += d.consumed;
+      continue;
+    }
+    OrderKey key = OrderingOf(d.frame.name);
+    if (!MayStart(key)) break;  // resumes when the request it waits for completes
+    in_pos_ += d.consumed;
+    StartRequest(d.frame, key);
+  }
+  processing_ = false;
+}
+
+void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
+  Slot& slot = slots_.emplace_back();
+  slot.seq = next_seq_++;
+  slot.request_id = f.request_id;
+  slot.name = std::string(f.name);
+
+  ++running_;
+  if (key.ordering == Ordering::kWrite) {
+    ++running_writes_;
+    running_write_base_ = key.base;
+  }
+  if (key.ordering == Ordering::kBarrier) barrier_ = true;
+
+  Request req;
+  req.command = f.name;
+  req.json = f.json;  // parsed inside Dispatch before it returns
+  req.session = session_;
+  req.peer = peer_;
+  uint64_t seq = slot.seq;
+  // The work guard keeps the I/O loop alive while a write or slow request is away on
+  // another pool, so a graceful shutdown waits for its answer.
+  asio::any_io_executor guard = asio::prefer(strand_.get_inner_executor(), asio::execution::outstanding_work.tracked);
+  dispatcher_.Dispatch(std::move(req), [self = shared_from_this(), seq, key,
+                                        guard = std::move(guard)](Response r) mutable {
+    asio::dispatch(self->strand_, [self, seq, key, r = std::move(r)]() mutable {
+      --self->running_;
+      if (key.ordering == Ordering::kWrite) --self->running_writes_;
+      if (key.ordering == Ordering::kBarrier) self->barrier_ = false;
+      self->Complete(seq, std::move(r));
+    });
+    guard = {};
+  });
+}
+
+Connection::Slot* Connection::FindSlot(uint64_t seq) {
+  if (slots_.empty() || seq < slots_.front().seq) return nullptr;
+  size_t i = seq - slots_.front().seq;
+  return i < slots_.size() ? &slots_[i] : nullptr;
+}
+
+void Connection::Answer(Slot& slot, const Status& status, std::string_view body) {
+  AppendFrame(slot.frame, slot.request_id, FrameKind::kResponse, FrameStatus(status.code()),
+              slot.name, body);
+  slot.ready = true;
+}
+
+void Connection::Complete(uint64_t seq, Response r) {
+  if (r.attach) session_ = std::move(r.attach);
+  if (r.detach) session_.reset();
+  if (Slot* slot = FindSlot(seq)) Answer(*slot, r.status, r.body);
+  if (closed_ || processing_) return;  // the running ProcessInput carries on
+  ProcessInput();  // a request may have been waiting for this one
+  Flush();
+  DoRead();
+}
+
+void Connection::Flush() {
+  if (writing_ || closed_) return;
+  out_.clear();
+  bool close_after = false;
+  while (!slots_.empty() && slots_.front().ready) {
+    out_ += slots_.front().frame;
+    close_after = close_after || slots_.front().close_after;
+    slots_.pop_front();
+  }
+  if (out_.empty()) {
+    // Nothing left to answer and nothing more will be read: the connection is done.
+    if (read_closed_ && slots_.empty() && running_ == 0) Close();
+    return;
+  }
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(out_),
+                    asio::bind_executor(strand_, [self = shared_from_this(), close_after](
+                                                     const error_code& ec, size_t) {
+                      self->writing_ = false;
+                      if (ec || close_after) return self->Close();
+                      self->ProcessInput();
+                      self->Flush();
+                      self->DoRead();
+                    }));
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  read_closed_ = true;
+  error_code ec;
+  idle_.cancel();
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+}  // namespace kyc

@@ -1,0 +1,93 @@
+// One TCP connection of the command protocol.
+//
+// Everything a connection does runs on its own strand. Requests are decoded as bytes
+// arrive and dispatched at once (pipelining); each takes a response slot, and slots are
+// flushed strictly in request order, gathered into one write. At most `max_in_flight`
+// slots exist: while full, the connection stops reading (back-pressure).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "handlers/dispatch.h"
+#include "protocol/frame.h"
+
+namespace kyc {
+
+struct ConnectionOptions {
+  FrameLimits frame;
+  size_t max_in_flight = 64;
+  int64_t idle_timeout = 300;  // seconds
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using Strand = boost::asio::strand<boost::asio::any_io_executor>;
+
+  Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatcher,
+             const ConnectionOptions& options);
+  void Start();
+  // Graceful stop: read no more requests, answer those in flight, then close.
+  void Drain();
+
+ private:
+  struct Slot {
+    uint64_t seq = 0;
+    uint32_t request_id = 0;
+    std::string name;
+    bool ready = false;
+    bool close_after = false;  // a fatal framing error: close once this is sent
+    std::string frame;         // the encoded response
+  };
+
+  void DoRead();
+  void OnRead(const boost::system::error_code& ec, size_t n);
+  void ProcessInput();
+  bool MayStart(const OrderKey& key) const;
+  void StartRequest(const FrameView& f, const OrderKey& key);
+  void Complete(uint64_t seq, Response r);
+  Slot* FindSlot(uint64_t seq);
+  void Answer(Slot& slot, const Status& status, std::string_view body);
+  void Flush();
+  void ArmIdleTimer();
+  void Close();
+
+  boost::asio::ip::tcp::socket socket_;
+  Strand strand_;
+  boost::asio::steady_timer idle_;
+  Dispatcher& dispatcher_;
+  ConnectionOptions options_;
+  std::string peer_;
+  std::vector<char> read_buf_;  // the read in progress lands here
+
+  std::string in_;            // received bytes; in_[in_pos_..] not yet decoded
+  size_t in_pos_ = 0;
+  std::deque<Slot> slots_;    // in request order
+  uint64_t next_seq_ = 1;
+  std::string out_;           // the write in progress
+  SessionPtr session_;
+
+  // Ordering of pipelined requests (see OrderingOf).
+  int running_ = 0;            // dispatched, not yet completed
+  int running_writes_ = 0;
+  BaseId running_write_base_ = BaseId::kNone;
+  bool barrier_ = false;       // a session change is running
+
+  std::chrono::steady_clock::time_point last_activity_;
+  bool processing_ = false;    // inside ProcessInput: completions only mark their slot
+  bool draining_ = false;      // server shutdown: buffered requests get `unavailable`
+  bool reading_ = false;
+  bool writing_ = false;
+  bool read_closed_ = false;   // EOF, error, fatal frame or draining: no more requests
+  bool closed_ = false;
+};
+
+}  // namespace kyc
