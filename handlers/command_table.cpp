@@ -88,8 +88,13 @@ std::string CommandListMarkdown() {
       routes += fmt::format("`{} {}`", r.method, r.path);
     }
     if (routes.empty()) routes = "— (TCP only)";
+    std::string params;
+    for (char ch : c.params) {
+      if (ch == '|') params += '\\';  // a pipe would end the Markdown cell
+      params += ch;
+    }
     out += fmt::format("| `{}` | {} | {} | `{}` | {} |\n", c.name, AccessLabel(c.access), routes,
-                       c.params, c.summary);
+                       params, c.summary);
   }
   return out;
 }

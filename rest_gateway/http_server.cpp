@@ -117,7 +117,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       if (a.size() > kBearer.size() && a.substr(0, kBearer.size()) == kBearer) {
         session_ = server_.dispatcher.core().sessions().Find(a.substr(kBearer.size()));
       }
-      if (!session_) {
+      // A stale token does not stop a route that needs no session (log in again, ping).
+      if (!session_ && match_.spec->access != kNoSession) {
         return Fail(Status(Code::kUnauthorized, "bearer token is unknown, expired or revoked"),
                     HasBody());
       }
