@@ -2,6 +2,9 @@
 
 #include <poll.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,6 +20,7 @@ struct TcpClient::Impl {
   asio::io_context io;
   tcp::socket socket{io};
   std::string buf;  // bytes received and not yet decoded
+  int timeout_ms = -1;  // for reads; -1 waits forever
 };
 
 TcpClient::TcpClient() : impl_(std::make_unique<Impl>()) {}
@@ -30,6 +34,9 @@ Status TcpClient::Connect(const std::string& host, uint16_t port, int timeout_se
   asio::connect(impl_->socket, endpoints, ec);
   if (ec) return Error(Code::kUnavailable, "cannot connect to {}:{}: {}", host, port, ec.message());
   impl_->socket.set_option(tcp::no_delay(true), ec);
+  // Asio's blocking reads retry a timed-out recv() with an unbounded poll(), so
+  // SO_RCVTIMEO alone never fires: ReadReply() polls with this timeout itself.
+  impl_->timeout_ms = timeout_seconds > 0 ? timeout_seconds * 1000 : -1;
   struct timeval tv{timeout_seconds, 0};
   setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -58,6 +65,14 @@ Result<Reply> TcpClient::ReadReply() {
       impl_->buf.erase(0, d.consumed);
       if (d.frame.kind != FrameKind::kResponse) continue;  // events are not replies
       return r;
+    }
+    pollfd p{impl_->socket.native_handle(), POLLIN, 0};
+    int ready = ::poll(&p, 1, impl_->timeout_ms);
+    if (ready == 0) {
+      return Error(Code::kUnavailable, "no response within {} ms", impl_->timeout_ms);
+    }
+    if (ready < 0 && errno != EINTR) {
+      return Error(Code::kUnavailable, "poll failed: {}", std::strerror(errno));
     }
     char chunk[64 * 1024];
     boost::system::error_code ec;

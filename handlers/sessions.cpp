@@ -85,6 +85,12 @@ bool LoginThrottle::Over(std::unordered_map<std::string, Counter>& m, std::strin
 
 void LoginThrottle::Bump(std::unordered_map<std::string, Counter>& m, std::string_view key,
                          int64_t now) {
+  // Bounded memory under a spray of made-up logins or addresses: forget ended windows.
+  if (m.size() >= 100'000) {
+    std::erase_if(m, [&](const auto& kv) {
+      return now - kv.second.window_start >= options_.window_seconds;
+    });
+  }
   auto& c = m[std::string(key)];
   if (c.failures == 0 || now - c.window_start >= options_.window_seconds) {
     c.failures = 0;

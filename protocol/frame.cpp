@@ -45,8 +45,11 @@ DecodeResult DecodeFrame(std::string_view bytes, const FrameLimits& limits) {
   // Reject a wrong magic as soon as the bytes seen so far disagree with it, so a
   // client speaking another protocol is answered without waiting for 16 bytes.
   size_t seen = std::min(bytes.size(), kFrameMagic.size());
-  if (std::memcmp(bytes.data(), kFrameMagic.data(), seen) != 0) {
-    return Fail(Code::kBadRequest, "bad frame magic: expected \"KYC1\"", true, std::nullopt);
+  if (bytes.substr(0, seen) != kFrameMagic.substr(0, seen)) {
+    // Echo the request_id when the header is complete (docs/PROTOCOL.md §8).
+    std::optional<uint32_t> rid;
+    if (bytes.size() >= kFrameHeaderSize) rid = ReadU32(bytes.data() + 8);
+    return Fail(Code::kBadRequest, "bad frame magic: expected \"KYC1\"", true, rid);
   }
   if (bytes.size() < kFrameHeaderSize) return {};
 
@@ -72,7 +75,11 @@ DecodeResult DecodeFrame(std::string_view bytes, const FrameLimits& limits) {
                 false, rid, total);
   }
   std::string_view name = bytes.substr(kFrameHeaderSize, name_len);
-  if (!IsCommandName(name)) {
+  // A response to a frame whose name could not be read (bad magic, over-limit length)
+  // carries an empty name: clients must still be able to read that answer.
+  const bool nameless_response =
+      name.empty() && kind == static_cast<uint8_t>(FrameKind::kResponse);
+  if (!nameless_response && !IsCommandName(name)) {
     return Fail(Code::kBadRequest, "command name must be non-empty printable ASCII", false, rid,
                 total);
   }

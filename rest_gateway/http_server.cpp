@@ -69,6 +69,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void ReadHeader() {
+    // Stop() may have run while the last response was being written (busy_ was still
+    // set, so it left the socket open): do not wait for another request then.
+    if (stopping_) return Shutdown({});
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(16 * 1024);
@@ -81,6 +84,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void OnHeader(error_code ec) {
+    if (ec == http::error::body_limit) {
+      // Beast itself refuses a Content-Length over body_limit while parsing the header:
+      // answer 413 (and drain the body) rather than dropping the connection.
+      busy_ = true;
+      return Fail(Error(Code::kTooLarge, "request body is over the limit of {} bytes",
+                        server_.options.body_limit),
+                  /*body_unread=*/true);
+    }
     if (ec) return Shutdown(ec);
     busy_ = true;
     auto& req = parser_->get();
@@ -240,6 +251,7 @@ void HttpServer::Impl::Accept() {
     } else {
       auto s = std::make_shared<HttpSession>(std::move(socket), *this);
       std::lock_guard lock(mu);
+      if (stopped) return;  // Stop() ran since the check above: it would never stop this one
       std::erase_if(sessions, [](const auto& w) { return w.expired(); });
       sessions.push_back(s);
       s->Start();

@@ -41,6 +41,7 @@ void TcpServer::Accept() {
     } else {
       auto conn = std::make_shared<Connection>(std::move(socket), dispatcher_, options_);
       std::lock_guard lock(mu_);
+      if (stopped_) return;  // Stop() ran since the check above: it would never drain this one
       std::erase_if(connections_, [](const auto& w) { return w.expired(); });
       connections_.push_back(conn);
       conn->Start();

@@ -1,0 +1,357 @@
+// The binary TCP protocol against the real server: framing, pipelining, errors that close
+// the connection and errors that do not, sessions, login throttling and the access matrix.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <optional>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "handlers/command_table.h"
+#include "protocol/frame.h"
+#include "protocol/json.h"
+#include "tests/integration/server_process.h"
+
+namespace kyc::itest {
+namespace {
+
+std::string Request(uint32_t id, std::string_view name, std::string_view json = "{}") {
+  return EncodeFrame(id, FrameKind::kRequest, 0, name, json);
+}
+
+// A raw 16-byte header with the given fields.
+std::string Header(std::string_view magic, uint32_t length, uint32_t request_id,
+                   uint16_t name_len) {
+  std::string h(magic);
+  for (uint32_t v : {length, request_id}) {
+    for (int i = 0; i < 4; ++i) h.push_back(static_cast<char>(v >> (8 * i) & 0xff));
+  }
+  h.push_back(static_cast<char>(name_len & 0xff));
+  h.push_back(static_cast<char>(name_len >> 8));
+  h.push_back(0);  // kind: request
+  h.push_back(0);  // status
+  return h;
+}
+
+Reply MustRead(TcpClient& c) {
+  auto r = c.ReadReply();
+  REQUIRE_MESSAGE(r.ok(), "read: " << r.status().message());
+  return std::move(r.value());
+}
+
+std::string TemplateParams(std::string_view code, int level = 1) {
+  return fmt::format(R"({{"brand":"acme","code":"{}","name":"Step {}","level":{}}})", code, code,
+                     level);
+}
+
+struct ServerFixture {
+  ServerFixture() { REQUIRE_MESSAGE(server.Start().ok(), server.Log()); }
+  ServerProcess server;
+};
+
+}  // namespace
+
+TEST_SUITE_BEGIN("tcp");
+
+TEST_CASE_FIXTURE(ServerFixture, "Ping needs no session and returns the server time") {
+  auto c = ConnectTcp(server);
+  Reply r = MustCall(*c, "Ping");
+  CHECK(r.code == Code::kOk);
+  CHECK(r.name == "Ping");
+  auto d = Json(r.body);
+  CHECK(IntField(d, "time") > 1600000000);
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "pipelined requests are answered in order with their ids") {
+  auto c = ConnectTcp(server);
+  std::string batch;
+  for (uint32_t i = 0; i < 10; ++i) batch += Request(1000 + i, "Ping");
+  REQUIRE(c->SendRaw(batch).ok());
+  for (uint32_t i = 0; i < 10; ++i) {
+    Reply r = MustRead(*c);
+    CHECK(r.request_id == 1000 + i);
+    CHECK(r.name == "Ping");
+    CHECK(r.code == Code::kOk);
+  }
+
+  SUBCASE("reads pipelined behind writes see those writes") {
+    MustLogin(*c, "admin", server.admin_password());
+    batch.clear();
+    for (uint32_t i = 0; i < 5; ++i) {
+      batch +=
+          Request(2000 + 2 * i, "MngAddKycStepTemplate", TemplateParams(fmt::format("s{}", i)));
+      batch += Request(2001 + 2 * i, "MngGetKycStepTemplates", R"({"brand":"acme"})");
+    }
+    REQUIRE(c->SendRaw(batch).ok());
+    for (uint32_t i = 0; i < 5; ++i) {
+      Reply add = MustRead(*c);
+      CHECK(add.request_id == 2000 + 2 * i);
+      CHECK_MESSAGE(add.code == Code::kOk, add.body);
+      Reply list = MustRead(*c);
+      CHECK(list.request_id == 2001 + 2 * i);
+      REQUIRE_MESSAGE(list.code == Code::kOk, list.body);
+      CHECK(IntField(Json(list.body), "total") == i + 1);
+    }
+  }
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "a bad magic gets one bad_request response, then the close") {
+  auto c = ConnectTcp(server);
+  REQUIRE(c->SendRaw(Header("HTTP", 2, 5, 2) + "{}").ok());
+  Reply r = MustRead(*c);
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(r.request_id == 5);  // the header was complete, so its request_id could be read
+  CHECK(ErrorCode(r.body) == "bad_request");
+  CHECK(c->ClosedByPeer(5000));
+  // The server itself is fine.
+  auto other = ConnectTcp(server);
+  CHECK(MustCall(*other, "Ping").ok());
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "an over-limit length gets too_large, then the close") {
+  auto c = ConnectTcp(server);
+  REQUIRE(c->SendRaw(Header("KYC1", (1u << 20) + 1, 77, 4) + "Ping").ok());
+  Reply r = MustRead(*c);
+  CHECK(r.code == Code::kTooLarge);
+  CHECK(r.request_id == 77);
+  CHECK(ErrorCode(r.body) == "too_large");
+  CHECK(c->ClosedByPeer(5000));
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "a frame of exactly the limit is read, not refused") {
+  auto c = AdminClient(server);
+  // A 1 MiB body: a valid frame, rejected by the handler (description too long), not by
+  // the framing, so the connection stays open.
+  const std::string name = "MngAddKycStepTemplate";
+  std::string json = R"({"brand":"acme","code":"big","name":"Big","description":")";
+  json += std::string((1u << 20) - name.size() - json.size() - 2, 'x');
+  json += "\"}";
+  REQUIRE(name.size() + json.size() == (1u << 20));
+  Reply r = MustCall(*c, name, json);
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(r.body.find("description") != std::string::npos);
+  CHECK(MustCall(*c, "Ping").ok());
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "bad JSON, wrong types and bad frames keep the connection open") {
+  auto c = AdminClient(server);
+  Reply r = MustCall(*c, "MngGetKycStepTemplates", "{not json");
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(ErrorCode(r.body) == "bad_request");
+  CHECK(MustCall(*c, "Ping").ok());
+
+  r = MustCall(*c, "MngGetKycStepTemplates", "[1,2]");
+  CHECK(r.code == Code::kBadRequest);
+
+  r = MustCall(*c, "MngAddKycStepTemplate",
+               R"({"brand":"acme","code":"x","name":"X","level":"one"})");
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(r.body.find("level") != std::string::npos);
+
+  r = MustCall(*c, "MngAddKycStepTemplate", R"({"brand":"acme","code":"x","name":"X","bogus":1})");
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(r.body.find("bogus") != std::string::npos);
+
+  // name_len larger than the body: the frame boundary is known, so only that frame fails.
+  REQUIRE(c->SendRaw(Header("KYC1", 2, 9, 3) + "{}").ok());
+  r = MustRead(*c);
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(r.request_id == 9);
+
+  // A response frame sent to the server.
+  REQUIRE(c->SendRaw(EncodeFrame(10, FrameKind::kResponse, 0, "Ping", "{}")).ok());
+  r = MustRead(*c);
+  CHECK(r.code == Code::kBadRequest);
+  CHECK(r.request_id == 10);
+
+  // Nesting deeper than 64 levels.
+  std::string deep = R"({"brand":)" + std::string(70, '[') + std::string(70, ']') + "}";
+  r = MustCall(*c, "MngGetKycStepTemplates", deep);
+  CHECK(r.code == Code::kBadRequest);
+
+  r = MustCall(*c, "Ping");
+  CHECK(r.ok());
+  CHECK_FALSE(c->ClosedByPeer(100));
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "an unknown command is unknown_command and the connection lives") {
+  auto c = ConnectTcp(server);
+  Reply r = MustCall(*c, "NoSuchCommand");
+  CHECK(r.code == Code::kUnknownCommand);
+  CHECK(FrameStatus(r.code) == 8);
+  CHECK(r.name == "NoSuchCommand");
+  CHECK(ErrorCode(r.body) == "unknown_command");
+  CHECK(MustCall(*c, "Ping").ok());
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "sessions: login, auth with another connection's token, logout") {
+  auto a = ConnectTcp(server);
+  Reply r = MustCall(*a, "MngGetKycStepTemplates");
+  CHECK(r.code == Code::kUnauthorized);
+  CHECK(ErrorCode(r.body) == "unauthorized");
+
+  r = MustCall(*a, "Login", R"({"login":"admin","password":"wrong-password"})");
+  CHECK(r.code == Code::kUnauthorized);
+  r = MustCall(*a, "Login", R"({"login":"nobody","password":"wrong-password"})");
+  CHECK(r.code == Code::kUnauthorized);
+
+  auto login = Json(MustLogin(*a, "admin", server.admin_password()));
+  const std::string token = StrField(login, "token");
+  CHECK(token.size() >= 32);
+  CHECK(StrField(login, "session_type") == "SESSION_ADMIN");
+  CHECK(IntField(login, "manager_id") >= 1);
+  CHECK(IntField(login, "expires_at") > 1600000000);
+  r = MustCall(*a, "MngGetKycStepTemplates");
+  REQUIRE_MESSAGE(r.ok(), r.body);
+  CHECK(IntField(Json(r.body), "total") == 0);
+
+  auto b = ConnectTcp(server);
+  CHECK(MustCall(*b, "MngGetKycStepTemplates").code == Code::kUnauthorized);
+  CHECK(MustCall(*b, "Auth", R"({"token":"00112233445566778899aabbccddeeff"})").code ==
+        Code::kUnauthorized);
+  r = MustCall(*b, "Auth", fmt::format(R"({{"token":"{}"}})", token));
+  REQUIRE_MESSAGE(r.ok(), r.body);
+  CHECK(StrField(Json(r.body), "session_type") == "SESSION_ADMIN");
+  CHECK(StrField(Json(r.body), "token") == token);
+  CHECK(MustCall(*b, "MngGetKycStepTemplates").ok());
+
+  // Logout ends the session itself: both connections that carried it lose it.
+  r = MustCall(*a, "Logout");
+  CHECK_MESSAGE(r.ok(), r.body);
+  CHECK(MustCall(*a, "MngGetKycStepTemplates").code == Code::kUnauthorized);
+  CHECK(MustCall(*b, "MngGetKycStepTemplates").code == Code::kUnauthorized);
+  CHECK(MustCall(*a, "Logout").code == Code::kUnauthorized);
+  CHECK(MustCall(*a, "Auth", fmt::format(R"({{"token":"{}"}})", token)).code ==
+        Code::kUnauthorized);
+  CHECK(MustCall(*a, "Ping").ok());
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "failed logins are throttled per login") {
+  auto admin = AdminClient(server);
+  Reply r =
+      MustCall(*admin, "MngAddManager",
+               R"({"login":"victim","password":"Victim-pass-1","session_type":"SESSION_MANAGER"})");
+  REQUIRE_MESSAGE(r.ok(), r.body);
+
+  auto c = ConnectTcp(server);
+  for (int i = 1; i <= 5; ++i) {
+    r = MustCall(*c, "Login", R"({"login":"victim","password":"not-the-password"})");
+    CHECK_MESSAGE(r.code == Code::kUnauthorized, "attempt " << i << ": " << r.body);
+  }
+  r = MustCall(*c, "Login", R"({"login":"victim","password":"not-the-password"})");
+  CHECK(r.code == Code::kRateLimited);
+  CHECK(FrameStatus(r.code) == 7);
+  CHECK(ErrorCode(r.body) == "rate_limited");
+  // Even the right password is refused while the login is throttled.
+  r = MustCall(*c, "Login", R"({"login":"victim","password":"Victim-pass-1"})");
+  CHECK(r.code == Code::kRateLimited);
+  // Other logins are not affected.
+  auto other = ConnectTcp(server);
+  MustLogin(*other, "admin", server.admin_password());
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "the access matrix of every command over TCP") {
+  struct Principal {
+    std::string label;
+    std::optional<SessionType> type;  // nullopt: no session
+    std::unique_ptr<TcpClient> conn;
+  };
+  auto admin = AdminClient(server);
+  std::vector<Principal> who;
+  who.push_back({"no session", std::nullopt, ConnectTcp(server)});
+  for (int t = 0; t < kSessionTypeCount; ++t) {
+    auto type = static_cast<SessionType>(t);
+    auto conn = ConnectTcp(server);
+    if (type == SessionType::kAdmin) {
+      MustLogin(*conn, "admin", server.admin_password());
+    } else if (IsStaff(type)) {
+      const std::string login = fmt::format("staff{}", t);
+      const std::string password = fmt::format("Staff-pass-{}", t);
+      Reply r = MustCall(*admin, "MngAddManager",
+                         fmt::format(R"({{"login":"{}","password":"{}","session_type":"{}"}})",
+                                     login, password, SessionTypeName(type)));
+      REQUIRE_MESSAGE(r.ok(), r.body);
+      auto session = Json(MustLogin(*conn, login, password));
+      CHECK(StrField(session, "session_type") == SessionTypeName(type));
+    } else {
+      Reply r = MustCall(*admin, "MngCreateClientSession", R"({"customer_id":42,"brand":"acme"})");
+      REQUIRE_MESSAGE(r.ok(), r.body);
+      auto token = StrField(Json(r.body), "token");
+      r = MustCall(*conn, "Auth", fmt::format(R"({{"token":"{}"}})", token));
+      REQUIRE_MESSAGE(r.ok(), r.body);
+      CHECK(StrField(Json(r.body), "session_type") == "SESSION_CLIENT");
+    }
+    who.push_back({std::string(SessionTypeName(type)), type, std::move(conn)});
+  }
+
+  int checked = 0;
+  for (const CommandSpec& spec : Commands()) {
+    if (spec.name == "Logout") continue;  // ends the session: checked last
+    for (auto& p : who) {
+      Reply r = MustCall(*p.conn, spec.name, "{}");
+      const bool denied = r.code == Code::kUnauthorized || r.code == Code::kForbidden;
+      INFO(spec.name, " as ", p.label, " -> ", r.body);
+      if (spec.access == kNoSession) {
+        CHECK_FALSE(denied);
+      } else if (!p.type) {
+        CHECK(r.code == Code::kUnauthorized);
+      } else if (Allows(spec.access, *p.type)) {
+        CHECK_FALSE(denied);
+      } else {
+        CHECK(r.code == Code::kForbidden);
+        CHECK(ErrorCode(r.body) == "forbidden");
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked == (static_cast<int>(Commands().size()) - 1) * (kSessionTypeCount + 1));
+
+  const CommandSpec* logout = FindCommand("Logout");
+  REQUIRE(logout != nullptr);
+  for (auto& p : who) {
+    INFO("Logout as ", p.label);
+    Reply r = MustCall(*p.conn, "Logout");
+    if (!p.type) {
+      CHECK(r.code == Code::kUnauthorized);
+    } else if (Allows(logout->access, *p.type)) {
+      CHECK_MESSAGE(r.ok(), r.body);
+      // The connection has no session any more.
+      CHECK(MustCall(*p.conn, "Logout").code == Code::kUnauthorized);
+    } else {
+      CHECK(r.code == Code::kForbidden);
+    }
+  }
+}
+
+// A silent server (it accepts nothing and answers nothing) must not hang a client that
+// asked for a timeout.
+TEST_CASE("TcpClient: a read from a silent server gives up after the timeout") {
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 4) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+
+  TcpClient client;
+  REQUIRE(client.Connect("127.0.0.1", ntohs(addr.sin_port), 1).ok());
+  auto call = std::async(std::launch::async, [&client] { return client.Call("Ping"); });
+  const bool answered = call.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  CHECK_MESSAGE(answered, "TcpClient::Call ignored its timeout");
+  ::close(listener);  // resets the pending connection, which ends a read still waiting
+  auto r = call.get();
+  CHECK_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kUnavailable);
+}
+
+TEST_SUITE_END();
+
+}  // namespace kyc::itest
