@@ -15,11 +15,14 @@ void WriteBatch::Touch(Staged* s) {
 void WriteBatch::Publish() {
   for (auto* s : touched_) s->Publish();
   touched_.clear();
+  for (auto& fn : after_commit_) fn();
+  after_commit_.clear();
 }
 
 void WriteBatch::Discard() {
   for (auto* s : touched_) s->Discard();
   touched_.clear();
+  after_commit_.clear();
 }
 
 WriterQueue::WriterQueue(std::string name, boost::asio::any_io_executor executor, Db& db,

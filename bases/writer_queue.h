@@ -45,6 +45,9 @@ class WriteBatch {
   // Registers memory this batch staged changes in; counts changes for the safety check.
   void Touch(Staged* s);
   size_t changes() const { return changes_; }
+  // Runs `fn` on the writer strand after the batch committed and published (never when
+  // it failed): effects outside the base, such as ending sessions, wait for the commit.
+  void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
   void Publish();
   void Discard();
@@ -52,6 +55,7 @@ class WriteBatch {
  private:
   Db& db_;
   std::vector<Staged*> touched_;
+  std::vector<std::function<void()>> after_commit_;
   size_t changes_ = 0;
 };
 

@@ -117,7 +117,7 @@ Result<std::string> MngUpdateManager(Call& c) {
   if (Status s = staff.AppendAudit(*c.batch, std::move(row)); !s.ok()) return s;
   // A disabled account, a new type or a new password ends the account's open sessions.
   if (m->disabled || m->session_type != before->session_type || password) {
-    c.core.sessions().RevokeManager(id);
+    c.batch->AfterCommit([&sessions = c.core.sessions(), id] { sessions.RevokeManager(id); });
   }
   return json;
 }

@@ -72,7 +72,8 @@ Result<std::string> Save(Call& c, std::shared_ptr<const Template> before,
   std::string json = TemplateJson(*after);
   AuditRow row{.at = c.now, .actor = c.actor(), .action = std::string(action),
                .entity = "template", .entity_id = after->id, .brand = after->brand,
-               .before = before ? TemplateJson(*before) : "", .after = json};
+               .before = before ? TemplateJson(*before, true) : "",
+               .after = TemplateJson(*after, true)};
   auto& kyc = c.core.kyc();
   if (Status s = kyc.PutTemplate(*c.batch, std::move(after)); !s.ok()) return s;
   if (Status s = kyc.AppendAudit(*c.batch, std::move(row)); !s.ok()) return s;

@@ -4,7 +4,7 @@
 
 namespace kyc {
 
-void WriteTemplate(JsonOut& o, const Template& t) {
+void WriteTemplate(JsonOut& o, const Template& t, bool with_deleted) {
   o.BeginObject();
   o.Key("id").Int(t.id);
   o.Key("brand").Str(t.brand);
@@ -17,12 +17,13 @@ void WriteTemplate(JsonOut& o, const Template& t) {
   o.Key("form_schema").Raw(t.form_schema);
   o.Key("created_at").Int(t.created_at);
   o.Key("updated_at").Int(t.updated_at);
+  if (with_deleted && t.deleted) o.Key("deleted").Bool(true);
   o.EndObject();
 }
 
-std::string TemplateJson(const Template& t) {
+std::string TemplateJson(const Template& t, bool with_deleted) {
   JsonOut o;
-  WriteTemplate(o, t);
+  WriteTemplate(o, t, with_deleted);
   return o.Take();
 }
 

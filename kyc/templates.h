@@ -28,8 +28,9 @@ struct Template {
   int64_t updated_at = 0;
 };
 
-void WriteTemplate(JsonOut& out, const Template& t);
-std::string TemplateJson(const Template& t);
+// The wire object. `with_deleted` adds "deleted":true to a deleted one, for audit rows.
+void WriteTemplate(JsonOut& out, const Template& t, bool with_deleted = false);
+std::string TemplateJson(const Template& t, bool with_deleted = false);
 
 // `code`: [a-z0-9_]{1,64}. `brand`: [A-Za-z0-9_.-]{1,64}.
 bool IsValidCode(std::string_view code);
