@@ -23,6 +23,56 @@ CREATE TABLE templates(
 );
 )sql") + std::string(kAuditSchema);
 
+const std::string kSchemaV2 = R"sql(
+CREATE TABLE profiles(
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  required_level INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  risk_level INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE(customer_id, brand)
+);
+CREATE TABLE steps(
+  id INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL REFERENCES profiles(id),
+  template_id INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  answers TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  reject_reason TEXT NOT NULL,
+  revision_count INTEGER NOT NULL,
+  submitted_at INTEGER,
+  reviewed_at INTEGER,
+  reviewed_by INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE documents(
+  id INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL REFERENCES profiles(id),
+  step_id INTEGER REFERENCES steps(id),
+  file_id TEXT NOT NULL,
+  doc_type TEXT NOT NULL,
+  doc_number TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  file_size INTEGER NOT NULL,
+  checksum TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  reject_reason TEXT NOT NULL,
+  expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
@@ -32,10 +82,11 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
   auto db = Db::Open(path, DbOptions{options.full_sync});
   if (!db.ok()) return db.status();
   base->db_ = std::move(db.value());
-  const std::array<std::string_view, 1> migrations{kSchemaV1};
+  const std::array<std::string_view, 2> migrations{kSchemaV1, kSchemaV2};
   if (Status s = base->db_->Migrate(migrations); !s.ok()) return s;
   if (Status s = base->Load(); !s.ok()) return s;
-  base->writer_ = std::make_unique<WriterQueue>("kyc", writers, *base->db_, options.group_commit);
+  base->writer_ = std::make_unique<WriterQueue>("kyc", writers, *base->db_, options.group_commit,
+                                                &base->snapshot_mu_);
   return base;
 }
 
@@ -69,7 +120,148 @@ Status KycBase::Load() {
     t->updated_at = q->Int(11);
     templates_.Load(std::move(t));
   }
+  if (Status s = LoadProfiles(); !s.ok()) return s;
+  if (Status s = LoadSteps(); !s.ok()) return s;
+  if (Status s = LoadDocuments(); !s.ok()) return s;
   return audit_.Open(*db_);
+}
+
+Status KycBase::LoadProfiles() {
+  auto put = db_->Prepare(
+      "INSERT OR REPLACE INTO profiles(id, customer_id, brand, status, required_level, level,"
+      " risk_level, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_profile_ = std::move(put.value());
+  auto q = db_->Prepare(
+      "SELECT id, customer_id, brand, status, required_level, level, risk_level, created_at,"
+      " updated_at FROM profiles ORDER BY id");
+  if (!q.ok()) return q.status();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto p = std::make_shared<Profile>();
+    p->id = q->Int(0);
+    p->customer_id = q->Int(1);
+    p->brand = q->Text(2);
+    p->status = static_cast<ProfileStatus>(q->Int(3));
+    p->required_level = q->Int(4);
+    p->level = q->Int(5);
+    p->risk_level = static_cast<RiskLevel>(q->Int(6));
+    p->created_at = q->Int(7);
+    p->updated_at = q->Int(8);
+    profiles_.Load(std::move(p));
+  }
+  return Status::Ok();
+}
+
+Status KycBase::LoadSteps() {
+  auto put = db_->Prepare(
+      "INSERT OR REPLACE INTO steps(id, profile_id, template_id, code, name, level, status,"
+      " answers, comment, reject_reason, revision_count, submitted_at, reviewed_at, reviewed_by,"
+      " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_step_ = std::move(put.value());
+  auto q = db_->Prepare(
+      "SELECT id, profile_id, template_id, code, name, level, status, answers, comment,"
+      " reject_reason, revision_count, submitted_at, reviewed_at, reviewed_by, created_at,"
+      " updated_at FROM steps ORDER BY id");
+  if (!q.ok()) return q.status();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto s = std::make_shared<Step>();
+    s->id = q->Int(0);
+    s->profile_id = q->Int(1);
+    s->template_id = q->Int(2);
+    s->code = q->Text(3);
+    s->name = q->Text(4);
+    s->level = q->Int(5);
+    s->status = static_cast<StepStatus>(q->Int(6));
+    s->answers = q->Text(7);
+    s->comment = q->Text(8);
+    s->reject_reason = q->Text(9);
+    s->revision_count = q->Int(10);
+    s->submitted_at = q->OptInt(11);
+    s->reviewed_at = q->OptInt(12);
+    s->reviewed_by = q->OptInt(13);
+    s->created_at = q->Int(14);
+    s->updated_at = q->Int(15);
+    steps_.Load(std::move(s));
+  }
+  return Status::Ok();
+}
+
+Status KycBase::LoadDocuments() {
+  auto put = db_->Prepare(
+      "INSERT OR REPLACE INTO documents(id, profile_id, step_id, file_id, doc_type, doc_number,"
+      " file_name, content_type, file_size, checksum, status, reject_reason, expires_at,"
+      " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_document_ = std::move(put.value());
+  auto q = db_->Prepare(
+      "SELECT id, profile_id, step_id, file_id, doc_type, doc_number, file_name, content_type,"
+      " file_size, checksum, status, reject_reason, expires_at, created_at, updated_at"
+      " FROM documents ORDER BY id");
+  if (!q.ok()) return q.status();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto d = std::make_shared<Document>();
+    d->id = q->Int(0);
+    d->profile_id = q->Int(1);
+    d->step_id = q->OptInt(2);
+    d->file_id = q->Text(3);
+    d->doc_type = q->Text(4);
+    d->doc_number = q->Text(5);
+    d->file_name = q->Text(6);
+    d->content_type = q->Text(7);
+    d->file_size = q->Int(8);
+    d->checksum = q->Text(9);
+    d->status = static_cast<DocStatus>(q->Int(10));
+    d->reject_reason = q->Text(11);
+    d->expires_at = q->OptInt(12);
+    d->created_at = q->Int(13);
+    d->updated_at = q->Int(14);
+    documents_.Load(std::move(d));
+  }
+  return Status::Ok();
+}
+
+Status KycBase::PutProfile(WriteBatch& batch, std::shared_ptr<const Profile> p) {
+  auto& q = put_profile_;
+  q.Bind(1, p->id).Bind(2, p->customer_id).Bind(3, p->brand).Bind(4, int64_t(p->status));
+  q.Bind(5, p->required_level).Bind(6, p->level).Bind(7, int64_t(p->risk_level));
+  q.Bind(8, p->created_at).Bind(9, p->updated_at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  profiles_.Stage(batch, std::move(p));
+  return Status::Ok();
+}
+
+Status KycBase::PutStep(WriteBatch& batch, std::shared_ptr<const Step> s) {
+  auto& q = put_step_;
+  q.Bind(1, s->id).Bind(2, s->profile_id).Bind(3, s->template_id).Bind(4, s->code);
+  q.Bind(5, s->name).Bind(6, s->level).Bind(7, int64_t(s->status)).Bind(8, s->answers);
+  q.Bind(9, s->comment).Bind(10, s->reject_reason).Bind(11, s->revision_count);
+  q.Bind(12, s->submitted_at).Bind(13, s->reviewed_at).Bind(14, s->reviewed_by);
+  q.Bind(15, s->created_at).Bind(16, s->updated_at);
+  if (Status st = q.Exec(); !st.ok()) return st;
+  steps_.Stage(batch, std::move(s));
+  return Status::Ok();
+}
+
+Status KycBase::PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d) {
+  auto& q = put_document_;
+  q.Bind(1, d->id).Bind(2, d->profile_id).Bind(3, d->step_id).Bind(4, d->file_id);
+  q.Bind(5, d->doc_type).Bind(6, d->doc_number).Bind(7, d->file_name).Bind(8, d->content_type);
+  q.Bind(9, d->file_size).Bind(10, d->checksum).Bind(11, int64_t(d->status));
+  q.Bind(12, d->reject_reason).Bind(13, d->expires_at).Bind(14, d->created_at);
+  q.Bind(15, d->updated_at);
+  if (Status st = q.Exec(); !st.ok()) return st;
+  documents_.Stage(batch, std::move(d));
+  return Status::Ok();
 }
 
 Status KycBase::PutTemplate(WriteBatch& batch, std::shared_ptr<const Template> t) {

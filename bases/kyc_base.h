@@ -1,12 +1,15 @@
-// bases/kyc.db: step templates and the KYC audit trail, loaded into memory at start.
+// bases/kyc.db: step templates, profiles, steps, documents and the KYC audit trail,
+// loaded into memory at start.
 #pragma once
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
 
 #include "bases/audit_store.h"
 #include "bases/sqlite.h"
 #include "bases/writer_queue.h"
+#include "kyc/profiles.h"
 #include "kyc/templates.h"
 
 namespace kyc {
@@ -25,12 +28,24 @@ class KycBase {
                                               const BaseOptions& options);
 
   const TemplateSet& templates() const { return templates_; }
+  const ProfileSet& profiles() const { return profiles_; }
+  const StepSet& steps() const { return steps_; }
+  const DocumentSet& documents() const { return documents_; }
   const AuditLog& audit() const { return audit_.log(); }
   WriterQueue& writer() { return *writer_; }
+  // Held shared by readers that combine several tables (a profile with its steps and
+  // documents); the writer holds it exclusively while it publishes a batch.
+  std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
 
   // Writer strand only. Stage-and-write helpers for write functions.
   TemplateSet& staged_templates() { return templates_; }
+  ProfileSet& staged_profiles() { return profiles_; }
+  StepSet& staged_steps() { return steps_; }
+  DocumentSet& staged_documents() { return documents_; }
   [[nodiscard]] Status PutTemplate(WriteBatch& batch, std::shared_ptr<const Template> t);
+  [[nodiscard]] Status PutProfile(WriteBatch& batch, std::shared_ptr<const Profile> p);
+  [[nodiscard]] Status PutStep(WriteBatch& batch, std::shared_ptr<const Step> s);
+  [[nodiscard]] Status PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d);
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
     return audit_.Append(batch, std::move(row));
   }
@@ -38,12 +53,19 @@ class KycBase {
  private:
   KycBase() = default;
   Status Load();
+  Status LoadProfiles();
+  Status LoadSteps();
+  Status LoadDocuments();
 
   std::unique_ptr<Db> db_;
   std::unique_ptr<WriterQueue> writer_;
+  std::shared_mutex snapshot_mu_;
   TemplateSet templates_;
+  ProfileSet profiles_;
+  StepSet steps_;
+  DocumentSet documents_;
   AuditStore audit_;
-  Stmt put_template_;
+  Stmt put_template_, put_profile_, put_step_, put_document_;
 };
 
 }  // namespace kyc

@@ -56,6 +56,11 @@ class StagedTable : public Staged {
     }
     for (const auto& [id, row] : staged_) fn(row);
   }
+  // Writer strand only: the rows this batch staged so far (not the committed ones).
+  void ForEachStaged(const std::function<void(const Ptr&)>& fn) const {
+    for (const auto& [id, row] : staged_) fn(row);
+  }
+  bool IsStaged(int64_t id) const { return staged_.count(id) != 0; }
   int64_t StagedNextId() { return staged_next_id_++; }
   void Stage(WriteBatch& batch, Ptr row) {
     staged_[row->id] = std::move(row);
@@ -89,6 +94,18 @@ class StagedTable : public Staged {
   // Keeps secondary indexes in step; called under the exclusive lock (or at load).
   virtual void Index(const T* before, const T* after) {}
   std::shared_mutex& mutex() const { return mu_; }
+  // The committed row; the caller holds mutex() (shared or exclusive), or is the writer.
+  Ptr LockedGet(int64_t id) const {
+    auto it = rows_.find(id);
+    return it == rows_.end() ? nullptr : it->second;
+  }
+  // Committed rows from `first_id` on, in id order; the caller holds mutex().
+  template <typename Fn>
+  void LockedScanFrom(int64_t first_id, Fn&& fn) const {
+    for (auto it = rows_.lower_bound(first_id); it != rows_.end(); ++it) {
+      if (!fn(it->second)) break;
+    }
+  }
 
  private:
   mutable std::shared_mutex mu_;

@@ -15,6 +15,10 @@ void WriteBatch::Touch(Staged* s) {
 void WriteBatch::Publish() {
   for (auto* s : touched_) s->Publish();
   touched_.clear();
+  on_rollback_.clear();
+}
+
+void WriteBatch::RunAfterCommit() {
   for (auto& fn : after_commit_) fn();
   after_commit_.clear();
 }
@@ -23,14 +27,17 @@ void WriteBatch::Discard() {
   for (auto* s : touched_) s->Discard();
   touched_.clear();
   after_commit_.clear();
+  for (auto& fn : on_rollback_) fn();
+  on_rollback_.clear();
 }
 
 WriterQueue::WriterQueue(std::string name, boost::asio::any_io_executor executor, Db& db,
-                         bool group_commit)
+                         bool group_commit, std::shared_mutex* publish_mutex)
     : name_(std::move(name)),
       strand_(boost::asio::make_strand(std::move(executor))),
       db_(db),
-      group_commit_(group_commit) {}
+      group_commit_(group_commit),
+      publish_mutex_(publish_mutex) {}
 
 void WriterQueue::Submit(WriteFn fn, WriteDone done) {
   std::lock_guard lock(mu_);
@@ -101,7 +108,13 @@ void WriterQueue::RunBatch(std::vector<Item>& items) {
     if (Status s = fault_(); !s.ok()) return fail(&batch, s);
   }
   if (Status s = txn.Commit(); !s.ok()) return fail(&batch, s);
-  batch.Publish();
+  if (publish_mutex_) {
+    std::unique_lock lock(*publish_mutex_);
+    batch.Publish();
+  } else {
+    batch.Publish();
+  }
+  batch.RunAfterCommit();
   stats_.transactions.fetch_add(1, std::memory_order_relaxed);
   stats_.writes.fetch_add(items.size(), std::memory_order_relaxed);
   for (size_t i = 0; i < items.size(); ++i) items[i].done(std::move(results[i]));

@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -48,14 +49,19 @@ class WriteBatch {
   // Runs `fn` on the writer strand after the batch committed and published (never when
   // it failed): effects outside the base, such as ending sessions, wait for the commit.
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+  // Runs `fn` when the batch failed and was rolled back: undoes effects outside the base
+  // made before the commit, such as a file already written to storage/.
+  void OnRollback(std::function<void()> fn) { on_rollback_.push_back(std::move(fn)); }
 
-  void Publish();
-  void Discard();
+  void Publish();          // after COMMIT: staged memory becomes visible
+  void RunAfterCommit();   // then the AfterCommit functions
+  void Discard();          // after a failure: staged memory and AfterCommit are dropped
 
  private:
   Db& db_;
   std::vector<Staged*> touched_;
   std::vector<std::function<void()>> after_commit_;
+  std::vector<std::function<void()>> on_rollback_;
   size_t changes_ = 0;
 };
 
@@ -71,8 +77,10 @@ struct WriterStats {
 
 class WriterQueue {
  public:
+  // `publish_mutex`, when given, is held exclusively while a committed batch is published,
+  // so readers that hold it shared see every table of the base at one commit.
   WriterQueue(std::string name, boost::asio::any_io_executor executor, Db& db,
-              bool group_commit = true);
+              bool group_commit = true, std::shared_mutex* publish_mutex = nullptr);
 
   // Queues a write. `done` is called exactly once, on the writer strand, after commit.
   // Thread-safe.
@@ -98,6 +106,7 @@ class WriterQueue {
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   Db& db_;
   bool group_commit_;
+  std::shared_mutex* publish_mutex_;
   std::function<Status()> fault_;
 
   std::mutex mu_;

@@ -13,6 +13,13 @@
 
 namespace kyc {
 
+// A file sent to POST /upload (multipart/form-data, field `file`). HTTP only.
+struct Upload {
+  std::string file_name;     // as the client named it: metadata only
+  std::string content_type;  // as the client declared it: not trusted
+  std::string data;
+};
+
 struct Call {
   Core& core;
   const Session* session;      // nullptr for commands that need no session
@@ -20,6 +27,7 @@ struct Call {
   std::string_view peer;       // remote address, for login throttling
   WriteBatch* batch = nullptr; // set for write commands: they run on their base's strand
   int64_t now = 0;             // the clock when the handler started
+  const Upload* upload = nullptr;  // the file of an upload command (HTTP only)
 
   // Session effects for the transport: TCP binds the connection to `attach` after
   // Login/Auth and forgets it after Logout. HTTP carries a token per request instead.

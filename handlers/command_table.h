@@ -17,9 +17,10 @@ enum CommandFlag : uint32_t {
   kWrite = 1u << 0,  // changes a base: runs on that base's writer strand, acked after commit
   kSlow = 1u << 1,   // CPU-heavy (password hashing): runs off the I/O threads
   kSessionChange = 1u << 2,  // binds or unbinds the TCP connection's session
+  kUpload = 1u << 3,  // HTTP only: the body is multipart/form-data with a file
 };
 
-enum class BaseId : uint8_t { kNone, kKyc, kStaff };
+enum class BaseId : uint8_t { kNone, kKyc, kStaff, kStorage };
 
 struct RestRoute {
   std::string_view method;  // empty: no route

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <future>
+#include <set>
 
+#include "handlers/kyc_workflow.h"
 #include "handlers/staff_rules.h"
 
 namespace kyc {
@@ -24,7 +26,9 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   if (sodium_init() < 0) return Status(Code::kInternal, "libsodium failed to initialize");
   std::unique_ptr<Core> core(new Core(options, clock, random, blocking));
 
-  std::string kyc_path = ":memory:", staff_path = ":memory:";
+  std::string kyc_path = ":memory:", staff_path = ":memory:", storage_path = ":memory:",
+              customers_path = ":memory:";
+  std::string storage_dir = options.data_dir + "/storage";
   if (!options.in_memory) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -35,6 +39,8 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
     if (ec) return Error(Code::kInternal, "cannot create storage directory: {}", ec.message());
     kyc_path = (bases / "kyc.db").string();
     staff_path = (bases / "managers.db").string();
+    storage_path = (bases / "storage.db").string();
+    customers_path = (bases / "customers.db").string();
   }
   auto kyc = KycBase::Open(kyc_path, writers, options.bases);
   if (!kyc.ok()) return kyc.status();
@@ -42,6 +48,15 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   auto staff = StaffBase::Open(staff_path, writers, options.bases);
   if (!staff.ok()) return staff.status();
   core->staff_ = std::move(staff.value());
+  auto storage = StorageBase::Open(storage_path, writers, options.bases);
+  if (!storage.ok()) return storage.status();
+  core->storage_ = std::move(storage.value());
+  auto customers = CustomersBase::Open(customers_path, writers, options.bases);
+  if (!customers.ok()) return customers.status();
+  core->customers_ = std::move(customers.value());
+  core->file_store_ = std::make_unique<FileStore>(storage_dir, random);
+  if (!options.in_memory) core->file_store_->RemoveStaleTemp();
+  if (Status s = core->ReconcileCustomers(); !s.ok()) return s;
 
   auto dummy = core->HashPassword("not a password: equalizes timing for unknown logins");
   if (!dummy.ok()) return dummy.status();
@@ -75,6 +90,66 @@ Result<bool> Core::BootstrapAdmin(const std::string& password) {
   auto r = fut.get();
   if (!r.ok()) return r.status();
   return true;
+}
+
+void Core::UpdateCustomerAggregate(const Profile& p, int64_t now) {
+  customers_->writer().Submit(
+      [this, customer_id = p.customer_id, brand = p.brand, status = p.status, level = p.level,
+       risk = p.risk_level, now](WriteBatch& batch) -> Result<std::string> {
+        Status s = customers_->PutKycAggregate(batch, customer_id, brand, status, level, risk, now);
+        if (!s.ok()) return s;
+        return std::string("{}");
+      },
+      [](Result<std::string>) {});
+}
+
+Status Core::ReconcileCustomers() {
+  std::promise<Result<std::string>> done;
+  auto fut = done.get_future();
+  customers_->writer().Submit(
+      [this](WriteBatch& batch) -> Result<std::string> {
+        int64_t now = clock_.Now();
+        for (int64_t id : kyc_->profiles().AllIds()) {
+          auto p = kyc_->profiles().Get(id);
+          if (!p) continue;
+          Status s = customers_->PutKycAggregate(batch, p->customer_id, p->brand, p->status,
+                                                 p->level, p->risk_level, now);
+          if (!s.ok()) return s;
+        }
+        return std::string("{}");
+      },
+      [&done](Result<std::string> r) { done.set_value(std::move(r)); });
+  auto r = fut.get();
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+void Core::ExpireDocuments(std::function<void(Result<int64_t>)> done) {
+  auto count = std::make_shared<int64_t>(0);
+  kyc_->writer().Submit(
+      [this, count](WriteBatch& batch) -> Result<std::string> {
+        static const Params kNoParams;
+        Call call{*this, nullptr, kNoParams, "", &batch, clock_.Now()};
+        KycTxn txn(call);
+        std::set<int64_t> profiles;
+        for (int64_t id : kyc_->staged_documents().StagedDueForExpiry(call.now)) {
+          auto before = txn.Document(id);
+          if (!before || !CanExpire(*before)) continue;
+          auto after = std::make_shared<Document>(*before);
+          after->status = DocStatus::kExpired;
+          after->updated_at = call.now;
+          if (Status s = txn.SaveDocument(before, after, "document.expire"); !s.ok()) return s;
+          profiles.insert(after->profile_id);
+          ++*count;
+        }
+        for (int64_t p : profiles) {
+          if (auto r = txn.Recalculate(p); !r.ok()) return r.status();
+        }
+        return std::string("{}");
+      },
+      [count, done = std::move(done)](Result<std::string> r) {
+        if (!r.ok()) return done(r.status());
+        done(*count);
+      });
 }
 
 }  // namespace kyc

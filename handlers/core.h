@@ -4,12 +4,17 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "bases/customers_base.h"
 #include "bases/kyc_base.h"
 #include "bases/staff_base.h"
+#include "bases/storage_base.h"
+#include "kyc/policy.h"
+#include "storage/file_store.h"
 #include "handlers/env.h"
 #include "handlers/sessions.h"
 
@@ -32,6 +37,9 @@ struct CoreOptions {
   PasswordHashOptions password_hash;
   size_t max_json_depth = 64;
   size_t min_password_length = 8;
+  size_t max_upload_bytes = 10u << 20;  // POST /upload file size limit
+  int64_t expiry_interval = 60;          // seconds between document expiry sweeps
+  KycPolicy policy;                      // what MngCheckKycOperation requires per brand
 };
 
 class Core {
@@ -51,6 +59,18 @@ class Core {
   Random& random() { return random_; }
   KycBase& kyc() { return *kyc_; }
   StaffBase& staff() { return *staff_; }
+  StorageBase& storage() { return *storage_; }
+  CustomersBase& customers() { return *customers_; }
+  FileStore& file_store() { return *file_store_; }
+
+  // Queues the customer's KYC aggregate update from `p` on the customers base.
+  void UpdateCustomerAggregate(const Profile& p, int64_t now);
+  // Start-up: sets every customer's aggregate from its profile (heals a crash between
+  // the kyc commit and the customers commit). Blocks until committed.
+  Status ReconcileCustomers();
+  // Marks documents whose expires_at has passed as expired (audit actor: system) and
+  // recalculates their profiles. `done` gets the number of documents expired.
+  void ExpireDocuments(std::function<void(Result<int64_t>)> done);
   SessionStore& sessions() { return sessions_; }
   LoginThrottle& throttle() { return throttle_; }
   boost::asio::any_io_executor blocking() { return blocking_; }
@@ -71,6 +91,9 @@ class Core {
   boost::asio::any_io_executor blocking_;
   std::unique_ptr<KycBase> kyc_;
   std::unique_ptr<StaffBase> staff_;
+  std::unique_ptr<StorageBase> storage_;
+  std::unique_ptr<CustomersBase> customers_;
+  std::unique_ptr<FileStore> file_store_;
   SessionStore sessions_;
   LoginThrottle throttle_;
   std::string dummy_hash_;

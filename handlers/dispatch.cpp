@@ -27,7 +27,11 @@ Result<std::string> RunHandler(const CommandSpec& spec, Call& call) {
 }
 
 WriterQueue& WriterFor(Core& core, BaseId base) {
-  return base == BaseId::kStaff ? core.staff().writer() : core.kyc().writer();
+  switch (base) {
+    case BaseId::kStaff: return core.staff().writer();
+    case BaseId::kStorage: return core.storage().writer();
+    default: return core.kyc().writer();
+  }
 }
 
 }  // namespace
@@ -85,11 +89,14 @@ void Dispatcher::Dispatch(Request req, Completion done) {
     Params params;
     SessionPtr session;
     std::string peer;
+    std::shared_ptr<const Upload> upload;
   };
-  auto state = std::make_shared<State>(State{std::move(params), req.session, std::move(req.peer)});
+  auto state = std::make_shared<State>(
+      State{std::move(params), req.session, std::move(req.peer), std::move(req.upload)});
   auto make_call = [this, state](WriteBatch* batch) {
-    return Call{core_, state->session.get(), state->params, state->peer, batch,
-                core_.clock().Now()};
+    Call call{core_, state->session.get(), state->params, state->peer, batch, core_.clock().Now()};
+    call.upload = state->upload.get();
+    return call;
   };
 
   if (spec->flags & kWrite) {

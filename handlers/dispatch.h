@@ -20,6 +20,7 @@ struct Request {
   std::optional<Params> params;
   SessionPtr session;  // the connection's or the bearer token's session, may be null
   std::string peer;
+  std::shared_ptr<const Upload> upload;  // POST /upload: the file
 };
 
 struct Response {

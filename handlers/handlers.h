@@ -24,4 +24,36 @@ Result<std::string> MngDeleteKycStepTemplate(Call& c);
 Result<std::string> MngGetKycStepTemplates(Call& c);
 Result<std::string> MngGetKycStepTemplate(Call& c);
 
+// Profiles (kyc_profile_handlers.cpp)
+Result<std::string> MngGetKycProfile(Call& c);
+Result<std::string> MngGetKycProfiles(Call& c);
+Result<std::string> MngRequireKycStep(Call& c);
+Result<std::string> MngSetKycRequiredLevel(Call& c);
+Result<std::string> MngSetKycRiskLevel(Call& c);
+Result<std::string> MngGetKycCustomer(Call& c);
+Result<std::string> MngCheckKycOperation(Call& c);
+
+// Steps (kyc_step_handlers.cpp)
+Result<std::string> MngGetKycStep(Call& c);
+Result<std::string> MngApproveKycStep(Call& c);
+Result<std::string> MngRejectKycStep(Call& c);
+Result<std::string> MngRequestKycStepRevision(Call& c);
+
+// Documents (kyc_document_handlers.cpp)
+Result<std::string> MngAddKycDocument(Call& c);
+Result<std::string> MngGetKycDocuments(Call& c);
+Result<std::string> MngApproveKycDocument(Call& c);
+Result<std::string> MngRejectKycDocument(Call& c);
+
+// Audit (audit_handlers.cpp)
+Result<std::string> MngGetKycAudit(Call& c);
+
+// Client commands (client_handlers.cpp)
+Result<std::string> KycGetProfile(Call& c);
+Result<std::string> KycSubmitStep(Call& c);
+Result<std::string> KycAddDocument(Call& c);
+
+// Storage (storage_handlers.cpp)
+Result<std::string> Upload(Call& c);
+
 }  // namespace kyc::handlers

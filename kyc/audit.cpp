@@ -1,5 +1,7 @@
 #include "kyc/audit.h"
 
+#include <algorithm>
+
 namespace kyc {
 
 void WriteAuditRow(JsonOut& o, const AuditRow& r) {
@@ -22,6 +24,45 @@ void WriteAuditRow(JsonOut& o, const AuditRow& r) {
   o.Key("reason");
   r.reason.empty() ? o.Null() : o.Str(r.reason);
   o.EndObject();
+}
+
+void AuditLog::Index(const AuditRow* before, const AuditRow* after) {
+  if (before || !after) return;  // rows are only ever appended
+  if (after->customer_id) by_customer_[*after->customer_id].push_back(after->id);
+  by_entity_[{after->entity, after->entity_id}].push_back(after->id);
+}
+
+std::vector<AuditLog::Ptr> AuditLog::List(const AuditFilter& f) const {
+  std::vector<Ptr> out;
+  auto keep = [&](const AuditRow& r) {
+    return r.id > f.after_id && (!f.customer_id || r.customer_id == *f.customer_id) &&
+           (!f.entity || r.entity == *f.entity) && (!f.entity_id || r.entity_id == *f.entity_id) &&
+           (!f.action || r.action == *f.action) && (!f.from || r.at >= *f.from) &&
+           (!f.to || r.at <= *f.to);
+  };
+  auto take = [&](const Ptr& r) {
+    if (r && keep(*r)) out.push_back(r);
+    return static_cast<int64_t>(out.size()) < f.limit;
+  };
+  std::shared_lock lock(mutex());
+  const std::vector<int64_t>* ids = nullptr;
+  static const std::vector<int64_t> kNone;
+  if (f.entity && f.entity_id) {
+    auto it = by_entity_.find({*f.entity, *f.entity_id});
+    ids = it == by_entity_.end() ? &kNone : &it->second;
+  } else if (f.customer_id) {
+    auto it = by_customer_.find(*f.customer_id);
+    ids = it == by_customer_.end() ? &kNone : &it->second;
+  }
+  if (ids) {
+    auto it = std::upper_bound(ids->begin(), ids->end(), f.after_id);
+    for (; it != ids->end(); ++it) {
+      if (!take(LockedGet(*it))) break;
+    }
+  } else {
+    LockedScanFrom(f.after_id + 1, take);
+  }
+  return out;
 }
 
 }  // namespace kyc

@@ -3,7 +3,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "bases/staged_table.h"
 #include "protocol/json.h"
@@ -32,7 +35,31 @@ struct AuditRow {
 
 void WriteAuditRow(JsonOut& out, const AuditRow& row);
 
-// Committed audit rows in id order; appended through the writer queue.
-using AuditLog = StagedTable<AuditRow>;
+struct AuditFilter {
+  std::optional<int64_t> customer_id;
+  std::optional<std::string> entity;
+  std::optional<int64_t> entity_id;
+  std::optional<std::string> action;
+  std::optional<int64_t> from;      // at >= from
+  std::optional<int64_t> to;        // at <= to
+  int64_t after_id = 0;             // rows with id > after_id
+  int64_t limit = 100;
+};
+
+// Committed audit rows in id order; appended through the writer queue. Indexed by
+// customer and by (entity, entity_id) so a customer's or an object's history is read
+// without walking the whole trail.
+class AuditLog : public StagedTable<AuditRow> {
+ public:
+  // Any thread: matching rows in ascending id order, at most f.limit of them.
+  std::vector<Ptr> List(const AuditFilter& f) const;
+
+ protected:
+  void Index(const AuditRow* before, const AuditRow* after) override;
+
+ private:
+  std::unordered_map<int64_t, std::vector<int64_t>> by_customer_;
+  std::map<std::pair<std::string, int64_t>, std::vector<int64_t>> by_entity_;
+};
 
 }  // namespace kyc

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "rest_gateway/router.h"
+#include "storage/multipart.h"
 #include "server/tcp_server.h"
 
 namespace kyc {
@@ -73,7 +74,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // set, so it left the socket open): do not wait for another request then.
     if (stopping_) return Shutdown({});
     parser_.emplace();
-    parser_->body_limit(server_.options.body_limit);
+    // The route is not known yet: allow the larger limit, narrowed once it is.
+    parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_body_limit));
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(server_.options.idle_timeout));
     busy_ = false;
@@ -89,20 +91,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       // answer 413 (and drain the body) rather than dropping the connection.
       busy_ = true;
       return Fail(Error(Code::kTooLarge, "request body is over the limit of {} bytes",
-                        server_.options.body_limit),
+                        std::max(server_.options.body_limit, server_.options.upload_body_limit)),
                   /*body_unread=*/true);
     }
     if (ec) return Shutdown(ec);
     busy_ = true;
     auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
-    // Refuse what cannot succeed before reading the body: over-limit length, unknown
-    // route, wrong method, missing or insufficient session.
-    if (auto len = parser_->content_length(); len && *len > server_.options.body_limit) {
-      return Fail(Error(Code::kTooLarge, "request body of {} bytes is over the limit of {}", *len,
-                        server_.options.body_limit),
-                  /*body_unread=*/true);
-    }
+    // Refuse what cannot succeed before reading the body: unknown route, wrong method,
+    // over-limit length, missing or insufficient session.
     std::string_view target(req.target().data(), req.target().size());
     size_t q = target.find('?');
     path_ = std::string(target.substr(0, q));
@@ -120,6 +117,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       case RouteOutcome::kFound:
         break;
     }
+    limit_ = (match_.spec->flags & kUpload) ? server_.options.upload_body_limit
+                                            : server_.options.body_limit;
+    if (auto len = parser_->content_length(); len && *len > limit_) {
+      return Fail(Error(Code::kTooLarge, "request body of {} bytes is over the limit of {}", *len,
+                        limit_),
+                  /*body_unread=*/true);
+    }
+    parser_->body_limit(limit_);
     session_.reset();
     auto auth = req[http::field::authorization];
     if (!auth.empty()) {
@@ -141,7 +146,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
       if (ec == http::error::body_limit) {
         return self->Fail(Error(Code::kTooLarge, "request body is over the limit of {} bytes",
-                                self->server_.options.body_limit),
+                                self->limit_),
                           true);
       }
       if (ec) return self->Shutdown(ec);
@@ -151,12 +156,43 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   bool HasBody() const { return !parser_->is_done(); }
 
+  // POST /upload: the file is the multipart field `file`; other params come from the URL.
+  Result<std::shared_ptr<Upload>> ReadUpload() {
+    auto& req = parser_->get();
+    auto ct = req[http::field::content_type];
+    auto boundary = MultipartBoundary({ct.data(), ct.size()});
+    if (!boundary.ok()) return boundary.status();
+    auto parts = ParseMultipart(*boundary, req.body());
+    if (!parts.ok()) return parts.status();
+    for (const auto& part : *parts) {
+      if (part.name != "file") continue;
+      if (!part.has_filename) {
+        return Status(Code::kBadRequest, "multipart field 'file' must be a file (filename=)");
+      }
+      auto up = std::make_shared<Upload>();
+      up->file_name = part.filename;
+      up->content_type = part.content_type;
+      up->data = std::string(part.data);
+      return up;
+    }
+    return Status(Code::kBadRequest, "multipart/form-data body has no field 'file'");
+  }
+
   void OnRequest() {
     auto& req = parser_->get();
-    auto params = MergeParams(req.body(), query_, match_.path_params,
+    std::shared_ptr<Upload> upload;
+    if (match_.spec->flags & kUpload) {
+      auto up = ReadUpload();
+      if (!up.ok()) return Fail(up.status(), false);
+      upload = std::move(up.value());
+      req.body().clear();  // the bytes now live in `upload`
+    }
+    auto params = MergeParams(upload ? std::string_view() : std::string_view(req.body()), query_,
+                              match_.path_params,
                               server_.dispatcher.core().options().max_json_depth);
     if (!params.ok()) return Fail(params.status(), false);
     Request r;
+    r.upload = std::move(upload);
     r.command = match_.spec->name;
     r.params = std::move(params.value());
     r.session = session_;
@@ -230,6 +266,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::array<char, 16 * 1024> drain_buf_;
   RouteMatch match_;
+  size_t limit_ = 0;  // the body limit of the matched route
   SessionPtr session_;
   std::string peer_, path_, query_, allow_;
   bool keep_alive_ = true;

@@ -13,7 +13,8 @@
 namespace kyc {
 
 struct HttpOptions {
-  size_t body_limit = 1 << 20;  // 413 above this
+  size_t body_limit = 1 << 20;  // JSON bodies: 413 above this
+  size_t upload_body_limit = (10u << 20) + (64u << 10);  // POST /upload: file + multipart framing
   int64_t idle_timeout = 300;   // seconds a keep-alive connection may sit idle
 };
 

@@ -1,12 +1,17 @@
 #include "server/app.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -56,7 +61,9 @@ int RunServer(const ServerConfig& config) {
   Dispatcher dispatcher(**core);
   ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout};
   TcpServer tcp(io, dispatcher, conn_options);
-  HttpServer http(io, dispatcher, HttpOptions{config.http_body_limit, config.idle_timeout});
+  HttpServer http(io, dispatcher,
+                  HttpOptions{config.http_body_limit, config.core.max_upload_bytes + (64u << 10),
+                              config.idle_timeout});
 
   auto tcp_at = tcp.Listen(*ParseEndpoint(config.tcp));
   if (!tcp_at.ok()) {
@@ -77,12 +84,32 @@ int RunServer(const ServerConfig& config) {
   tcp.Start();
   http.Start();
 
+  // Document expiry runs on the server's clock every `expiry_interval` seconds.
+  auto expiry_strand = asio::make_strand(io);
+  asio::steady_timer expiry(expiry_strand);
+  std::atomic<bool> stopping{false};
+  std::function<void()> schedule_expiry = [&] {
+    if (stopping) return;
+    expiry.expires_after(std::chrono::seconds(config.core.expiry_interval));
+    expiry.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      (*core)->ExpireDocuments([&](Result<int64_t> n) {
+        if (!n.ok()) spdlog::error("document expiry failed: {}", n.status().message());
+        else if (*n > 0) spdlog::info("expired {} document(s)", *n);
+        asio::post(expiry_strand, schedule_expiry);
+      });
+    });
+  };
+  asio::post(expiry_strand, schedule_expiry);
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     spdlog::info("signal {}: stop accepting, finish requests in flight, flush the bases", sig);
+    stopping = true;
     tcp.Stop();
     http.Stop();
+    asio::post(expiry_strand, [&] { expiry.cancel(); });
   });
 
   // io.run() returns once the listeners are closed and every connection has drained:

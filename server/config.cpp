@@ -51,6 +51,51 @@ Status Take(const toml::table& t, std::string_view path, T& out) {
   return Error(Code::kBadRequest, "config key '{}' has the wrong type", path);
 }
 
+// [policy.default] and [policy.brands.<brand>]: operation = minimum KYC level.
+Status ApplyRules(const toml::table& table, std::string_view path,
+                  std::map<std::string, OperationRule, std::less<>>& rules) {
+  for (const auto& [key, node] : table) {
+    std::string op(key.str());
+    if (!IsOperation(op)) {
+      return Error(Code::kBadRequest,
+                   "config key '{}.{}': operation must be one of open_real_account, deposit, "
+                   "withdrawal, trade",
+                   path, op);
+    }
+    auto level = node.value<int64_t>();
+    if (!level || *level < 0 || *level > 100) {
+      return Error(Code::kBadRequest, "config key '{}.{}' must be a level from 0 to 100", path,
+                   op);
+    }
+    rules[op] = OperationRule{*level};
+  }
+  return Status::Ok();
+}
+
+Status ApplyPolicy(const toml::table& t, KycPolicy& policy) {
+  const toml::table* p = t["policy"].as_table();
+  if (!p) return Status::Ok();
+  for (const auto& [key, node] : *p) {
+    const toml::table* sub = node.as_table();
+    if (!sub) return Error(Code::kBadRequest, "config key 'policy.{}' must be a table", key.str());
+    if (key.str() == "default") {
+      if (Status s = ApplyRules(*sub, "policy.default", policy.defaults); !s.ok()) return s;
+    } else if (key.str() == "brands") {
+      for (const auto& [brand, rules] : *sub) {
+        const toml::table* r = rules.as_table();
+        std::string path = fmt::format("policy.brands.{}", brand.str());
+        if (!r) return Error(Code::kBadRequest, "config key '{}' must be a table", path);
+        auto& target = policy.brands[std::string(brand.str())];
+        if (Status s = ApplyRules(*r, path, target); !s.ok()) return s;
+      }
+    } else {
+      return Error(Code::kBadRequest, "config key 'policy.{}': use policy.default or "
+                   "policy.brands.<brand>", key.str());
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
@@ -87,9 +132,15 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
       Take(t, "password_hash.mem_limit", core.password_hash.mem_limit),
       Take(t, "bases.group_commit", core.bases.group_commit),
       Take(t, "bases.synchronous", sync),
+      Take(t, "storage.max_upload_bytes", core.max_upload_bytes),
+      Take(t, "kyc.expiry_interval", core.expiry_interval),
   };
   for (auto& s : steps) {
     if (!s.ok()) return s;
+  }
+  if (Status s = ApplyPolicy(t, core.policy); !s.ok()) return s;
+  if (core.expiry_interval < 1) {
+    return Status(Code::kBadRequest, "config key 'kyc.expiry_interval' must be >= 1");
   }
   if (!sync.empty()) {
     if (sync != "full" && sync != "normal") {

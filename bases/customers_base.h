@@ -1,0 +1,67 @@
+// bases/customers.db: the customer record, keyed by (customer_id, brand). For now it
+// carries the KYC aggregate fields, updated after every profile recalculation; a later
+// area grows it into the full client record.
+//
+// The aggregates are derived from the profiles in kyc.db. They are written through this
+// base's own queue after the KYC change committed, and reconciled from the profiles at
+// start, so a crash between the two commits heals itself on restart.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bases/kyc_base.h"
+#include "kyc/enums.h"
+
+namespace kyc {
+
+struct Customer {
+  int64_t id = 0;
+  int64_t customer_id = 0;
+  std::string brand;
+  ProfileStatus kyc_status = ProfileStatus::kNone;
+  int64_t kyc_level = 0;
+  RiskLevel kyc_risk_level = RiskLevel::kUnknown;
+  int64_t updated_at = 0;
+};
+
+void WriteCustomer(JsonOut& o, const Customer& c);
+
+class CustomerSet : public StagedTable<Customer> {
+ public:
+  Ptr Find(int64_t customer_id, std::string_view brand) const;        // any thread
+  Ptr StagedFind(int64_t customer_id, std::string_view brand) const;  // writer strand
+
+ protected:
+  void Index(const Customer* before, const Customer* after) override;
+
+ private:
+  std::map<std::pair<int64_t, std::string>, int64_t> by_key_;
+};
+
+class CustomersBase {
+ public:
+  static Result<std::unique_ptr<CustomersBase>> Open(const std::string& path,
+                                                    boost::asio::any_io_executor writers,
+                                                    const BaseOptions& options);
+  const CustomerSet& customers() const { return customers_; }
+  WriterQueue& writer() { return *writer_; }
+
+  // Writer strand only: sets the KYC aggregate of (customer_id, brand), creating the
+  // customer when needed. No-op when nothing changed.
+  [[nodiscard]] Status PutKycAggregate(WriteBatch& batch, int64_t customer_id,
+                                       const std::string& brand, ProfileStatus status,
+                                       int64_t level, RiskLevel risk, int64_t now);
+
+ private:
+  CustomersBase() = default;
+  Status Load();
+
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<WriterQueue> writer_;
+  CustomerSet customers_;
+  Stmt put_;
+};
+
+}  // namespace kyc

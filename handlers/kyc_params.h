@@ -1,0 +1,55 @@
+// Reading the params KYC commands share: a customer (customer_id, brand), enums given
+// as integers, reasons and comments.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "kyc/enums.h"
+#include "kyc/templates.h"
+#include "protocol/json.h"
+
+namespace kyc {
+
+struct CustomerKey {
+  int64_t customer_id = 0;
+  std::string brand;
+};
+
+// Reads customer_id (>= 1) and brand ([A-Za-z0-9_.-]{1,64}); both required.
+inline CustomerKey ReadCustomer(ParamReader& p) {
+  CustomerKey k;
+  k.customer_id = p.Int("customer_id");
+  k.brand = p.String("brand", 64);
+  if (!p.ok()) return k;
+  if (k.customer_id < 1) p.Fail(Status(Code::kBadRequest, "field 'customer_id' must be >= 1"));
+  else if (!IsValidBrand(k.brand)) {
+    p.Fail(Status(Code::kBadRequest, "field 'brand' must match [A-Za-z0-9_.-]{1,64}"));
+  }
+  return k;
+}
+
+// Reads an optional enum field given as its integer; bad_request naming the field and
+// the allowed range otherwise.
+template <typename E, size_t N>
+std::optional<E> ReadEnum(ParamReader& p, std::string_view field,
+                          const std::array<std::string_view, N>& names) {
+  auto v = p.OptInt(field);
+  if (!v) return std::nullopt;
+  auto e = EnumFromInt<E>(*v, names);
+  if (!e) {
+    p.Fail(Error(Code::kBadRequest, "field '{}' must be an integer from 0 to {}", field, N - 1));
+  }
+  return e;
+}
+
+// A required free-text field (reason, comment): non-empty after trimming spaces.
+inline std::string ReadText(ParamReader& p, std::string_view field, size_t max_len = 2000) {
+  std::string v = p.String(field, max_len);
+  if (p.ok() && v.find_first_not_of(" \t\r\n") == std::string::npos) {
+    p.Fail(Error(Code::kBadRequest, "field '{}' must not be blank", field));
+  }
+  return v;
+}
+
+}  // namespace kyc

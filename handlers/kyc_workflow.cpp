@@ -1,0 +1,156 @@
+#include "handlers/kyc_workflow.h"
+
+#include <shared_mutex>
+
+#include "kyc/rules.h"
+
+namespace kyc {
+
+KycTxn::KycTxn(Call& call) : call_(call), kyc_(call.core.kyc()) {}
+
+ProfilePtr KycTxn::Profile(int64_t id) const { return kyc_.staged_profiles().StagedGet(id); }
+
+ProfilePtr KycTxn::ProfileOf(int64_t customer_id, const std::string& brand) const {
+  return kyc_.staged_profiles().StagedFind(customer_id, brand);
+}
+
+StepPtr KycTxn::Step(int64_t id) const { return kyc_.staged_steps().StagedGet(id); }
+
+DocPtr KycTxn::Document(int64_t id) const { return kyc_.staged_documents().StagedGet(id); }
+
+std::vector<StepPtr> KycTxn::StepsOf(int64_t profile_id) const {
+  return kyc_.staged_steps().StagedOfProfile(profile_id);
+}
+
+std::vector<DocPtr> KycTxn::DocumentsOf(int64_t profile_id) const {
+  return kyc_.staged_documents().StagedOfProfile(profile_id);
+}
+
+Result<ProfilePtr> KycTxn::GetOrCreateProfile(int64_t customer_id, const std::string& brand) {
+  if (auto p = ProfileOf(customer_id, brand)) return p;
+  auto p = std::make_shared<kyc::Profile>();
+  p->id = kyc_.staged_profiles().StagedNextId();
+  p->customer_id = customer_id;
+  p->brand = brand;
+  p->created_at = p->updated_at = now();
+  if (Status s = SaveProfile(nullptr, p, "profile.create"); !s.ok()) return s;
+  SyncCustomer(p);
+  return ProfilePtr(p);
+}
+
+Result<StepPtr> KycTxn::AttachStep(const ProfilePtr& profile, const Template& t,
+                                   const std::string& comment) {
+  auto s = std::make_shared<kyc::Step>();
+  s->id = kyc_.staged_steps().StagedNextId();
+  s->profile_id = profile->id;
+  s->template_id = t.id;
+  s->code = t.code;
+  s->name = t.name;
+  s->level = t.level;
+  s->status = StepStatus::kRequired;
+  s->comment = comment;
+  s->created_at = s->updated_at = now();
+  if (Status st = SaveStep(nullptr, s, "step.require"); !st.ok()) return st;
+  return StepPtr(s);
+}
+
+AuditRow KycTxn::Row(std::string_view action, std::string_view entity, int64_t entity_id,
+                     const kyc::Profile& owner, std::string before, std::string after,
+                     std::string_view reason) const {
+  AuditRow row;
+  row.at = now();
+  row.actor = call_.actor();
+  row.action = std::string(action);
+  row.entity = std::string(entity);
+  row.entity_id = entity_id;
+  row.customer_id = owner.customer_id;
+  row.brand = owner.brand;
+  row.before = std::move(before);
+  row.after = std::move(after);
+  row.reason = std::string(reason);
+  return row;
+}
+
+Status KycTxn::SaveProfile(const ProfilePtr& before, ProfilePtr after, std::string_view action,
+                           std::string_view reason) {
+  AuditRow row = Row(action, "profile", after->id, *after, before ? ProfileJson(*before) : "",
+                     ProfileJson(*after), reason);
+  if (Status s = kyc_.PutProfile(*call_.batch, std::move(after)); !s.ok()) return s;
+  return kyc_.AppendAudit(*call_.batch, std::move(row));
+}
+
+Status KycTxn::SaveStep(const StepPtr& before, StepPtr after, std::string_view action,
+                        std::string_view reason) {
+  auto owner = Profile(after->profile_id);
+  if (!owner) return Error(Code::kInternal, "step {} has no profile", after->id);
+  AuditRow row = Row(action, "step", after->id, *owner, before ? StepJson(*before) : "",
+                     StepJson(*after), reason);
+  if (Status s = kyc_.PutStep(*call_.batch, std::move(after)); !s.ok()) return s;
+  return kyc_.AppendAudit(*call_.batch, std::move(row));
+}
+
+Status KycTxn::SaveDocument(const DocPtr& before, DocPtr after, std::string_view action,
+                            std::string_view reason) {
+  auto owner = Profile(after->profile_id);
+  if (!owner) return Error(Code::kInternal, "document {} has no profile", after->id);
+  AuditRow row = Row(action, "document", after->id, *owner, before ? DocumentJson(*before) : "",
+                     DocumentJson(*after), reason);
+  if (Status s = kyc_.PutDocument(*call_.batch, std::move(after)); !s.ok()) return s;
+  return kyc_.AppendAudit(*call_.batch, std::move(row));
+}
+
+Result<ProfilePtr> KycTxn::Recalculate(int64_t profile_id) {
+  auto before = Profile(profile_id);
+  if (!before) return Error(Code::kInternal, "profile {} vanished", profile_id);
+  auto steps = StepsOf(profile_id);
+  auto docs = DocumentsOf(profile_id);
+  std::vector<const kyc::Step*> sp;
+  std::vector<const kyc::Document*> dp;
+  for (const auto& s : steps) sp.push_back(s.get());
+  for (const auto& d : docs) dp.push_back(d.get());
+  ProfileStatus status = ComputeProfileStatus(sp, dp);
+  int64_t level = ComputeLevel(sp);
+  if (status == before->status && level == before->level) return before;
+  auto after = std::make_shared<kyc::Profile>(*before);
+  after->status = status;
+  after->level = level;
+  after->updated_at = now();
+  if (Status s = SaveProfile(before, after, "profile.recalculate"); !s.ok()) return s;
+  SyncCustomer(after);
+  return ProfilePtr(after);
+}
+
+void KycTxn::SyncCustomer(const ProfilePtr& p) {
+  Core& core = call_.core;
+  int64_t at = now();
+  call_.batch->AfterCommit([&core, p, at] { core.UpdateCustomerAggregate(*p, at); });
+}
+
+std::string KycTxn::ProfileJsonWithChildren(const ProfilePtr& p) const {
+  JsonOut o;
+  o.BeginObject();
+  WriteProfileFields(o, *p);
+  o.Key("steps").BeginArray();
+  for (const auto& s : StepsOf(p->id)) WriteStep(o, *s);
+  o.EndArray().Key("documents").BeginArray();
+  for (const auto& d : DocumentsOf(p->id)) WriteDocument(o, *d);
+  o.EndArray().EndObject();
+  return o.Take();
+}
+
+std::string ProfileJsonFull(KycBase& kyc, const Profile& p) {
+  std::shared_lock snapshot(kyc.snapshot_mutex());
+  auto current = kyc.profiles().Get(p.id);
+  const kyc::Profile& prof = current ? *current : p;
+  JsonOut o;
+  o.BeginObject();
+  WriteProfileFields(o, prof);
+  o.Key("steps").BeginArray();
+  for (const auto& s : kyc.steps().OfProfile(prof.id)) WriteStep(o, *s);
+  o.EndArray().Key("documents").BeginArray();
+  for (const auto& d : kyc.documents().OfProfile(prof.id)) WriteDocument(o, *d);
+  o.EndArray().EndObject();
+  return o.Take();
+}
+
+}  // namespace kyc

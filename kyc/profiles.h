@@ -1,0 +1,173 @@
+// KYC profiles, steps and documents (PROTOCOL.md §3) and their in-memory sets with the
+// indexes that serve filtered lists without scanning everything.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "bases/staged_table.h"
+#include "kyc/enums.h"
+#include "protocol/json.h"
+
+namespace kyc {
+
+struct Profile {
+  int64_t id = 0;
+  int64_t customer_id = 0;
+  std::string brand;
+  ProfileStatus status = ProfileStatus::kNone;
+  int64_t required_level = 0;
+  int64_t level = 0;
+  RiskLevel risk_level = RiskLevel::kUnknown;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Step {
+  int64_t id = 0;
+  int64_t profile_id = 0;
+  int64_t template_id = 0;
+  std::string code;
+  std::string name;
+  int64_t level = 1;
+  StepStatus status = StepStatus::kRequired;
+  std::string answers;        // JSON object text of the last submission; empty = null
+  std::string comment;        // staff comment (require, approve, revision request)
+  std::string reject_reason;
+  int64_t revision_count = 0;
+  std::optional<int64_t> submitted_at;
+  std::optional<int64_t> reviewed_at;
+  std::optional<int64_t> reviewed_by;  // manager id
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Document {
+  int64_t id = 0;
+  int64_t profile_id = 0;
+  std::optional<int64_t> step_id;
+  std::string file_id;
+  std::string doc_type;
+  std::string doc_number;
+  std::string file_name;
+  std::string content_type;
+  int64_t file_size = 0;
+  std::string checksum;
+  DocStatus status = DocStatus::kPending;
+  std::string reject_reason;
+  std::optional<int64_t> expires_at;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+void WriteProfileFields(JsonOut& o, const Profile& p);  // without braces, steps or documents
+void WriteStepFields(JsonOut& o, const Step& s);        // without braces
+void WriteStep(JsonOut& o, const Step& s);
+void WriteDocument(JsonOut& o, const Document& d);
+std::string ProfileJson(const Profile& p);  // the list form: no steps, no documents
+std::string StepJson(const Step& s);
+std::string DocumentJson(const Document& d);
+
+struct ProfileFilter {
+  std::optional<std::string> brand;
+  std::optional<ProfileStatus> status;
+  std::optional<RiskLevel> risk_level;
+  std::optional<int64_t> customer_id;
+  int64_t offset = 0;
+  int64_t limit = 100;
+};
+
+template <typename T>
+struct RowPage {
+  std::vector<std::shared_ptr<const T>> items;
+  int64_t total = 0;
+};
+
+class ProfileSet : public StagedTable<Profile> {
+ public:
+  // Any thread.
+  Ptr Find(int64_t customer_id, std::string_view brand) const;
+  // Served from the narrowest index the filter allows; never a scan of every profile when
+  // a brand, status or customer is given.
+  RowPage<Profile> List(const ProfileFilter& f) const;
+  // Writer strand only.
+  Ptr StagedFind(int64_t customer_id, std::string_view brand) const;
+  // Writer strand only: every profile id (for start-up reconciliation and expiry).
+  std::vector<int64_t> AllIds() const;
+
+ protected:
+  void Index(const Profile* before, const Profile* after) override;
+
+ private:
+  using Key = std::pair<int64_t, std::string>;
+  std::map<Key, int64_t> by_customer_brand_;
+  std::unordered_map<int64_t, std::set<int64_t>> by_customer_;
+  std::unordered_map<std::string, std::set<int64_t>> by_brand_;
+  std::map<std::pair<std::string, int>, std::set<int64_t>> by_brand_status_;
+  std::unordered_map<int, std::set<int64_t>> by_status_;
+};
+
+// Rows grouped by a parent id (steps by profile, documents by profile and by step).
+class ChildIndex {
+ public:
+  void Move(std::optional<int64_t> before, std::optional<int64_t> after, int64_t id);
+  const std::vector<int64_t>* Of(int64_t parent) const;
+
+ private:
+  std::unordered_map<int64_t, std::vector<int64_t>> ids_;  // each vector sorted
+};
+
+class StepSet : public StagedTable<Step> {
+ public:
+  std::vector<Ptr> OfProfile(int64_t profile_id) const;        // any thread, id order
+  std::vector<Ptr> StagedOfProfile(int64_t profile_id) const;  // writer strand
+
+ protected:
+  void Index(const Step* before, const Step* after) override;
+
+ private:
+  ChildIndex by_profile_;
+};
+
+struct DocumentFilter {
+  std::optional<int64_t> profile_id;
+  std::vector<int64_t> profile_ids;  // from customer_id: any of these profiles
+  bool by_customer = false;
+  std::optional<int64_t> step_id;
+  std::optional<DocStatus> status;
+  std::optional<int64_t> expires_before;
+  int64_t offset = 0;
+  int64_t limit = 100;
+};
+
+class DocumentSet : public StagedTable<Document> {
+ public:
+  std::vector<Ptr> OfProfile(int64_t profile_id) const;        // any thread, id order
+  std::vector<Ptr> OfStep(int64_t step_id) const;
+  RowPage<Document> List(const DocumentFilter& f) const;
+  std::vector<Ptr> StagedOfProfile(int64_t profile_id) const;  // writer strand
+  // Writer strand: live documents whose expires_at <= now (the expiry scheduler's work).
+  std::vector<int64_t> StagedDueForExpiry(int64_t now) const;
+
+ protected:
+  void Index(const Document* before, const Document* after) override;
+
+ private:
+  ChildIndex by_profile_;
+  ChildIndex by_step_;
+  std::multimap<int64_t, int64_t> expiring_;  // expires_at → id, for documents that can expire
+};
+
+// A document can still expire while it is uploaded, pending or approved.
+inline bool CanExpire(const Document& d) {
+  return d.expires_at && (d.status == DocStatus::kUploaded || d.status == DocStatus::kPending ||
+                          d.status == DocStatus::kApproved);
+}
+
+}  // namespace kyc

@@ -1,0 +1,148 @@
+#include "storage/file_types.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace kyc {
+namespace {
+
+struct Accepted {
+  std::string_view ext;
+  std::string_view content_type;
+  std::string_view signature;
+  std::string_view what;            // "a PDF document"
+  std::string_view signature_name;  // "%PDF-"
+};
+
+using namespace std::string_view_literals;
+
+constexpr std::string_view kPdfSig = "%PDF-"sv;
+constexpr std::string_view kPngSig = "\x89PNG\r\n\x1a\n"sv;
+constexpr std::string_view kJpegSig = "\xFF\xD8\xFF"sv;
+
+constexpr std::array<Accepted, 4> kAccepted{{
+    {"pdf", "application/pdf", kPdfSig, "a PDF document", "%PDF-"},
+    {"png", "image/png", kPngSig, "a PNG image", "the PNG signature"},
+    {"jpg", "image/jpeg", kJpegSig, "a JPEG image", "the JPEG signature"},
+    {"jpeg", "image/jpeg", kJpegSig, "a JPEG image", "the JPEG signature"},
+}};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  return out;
+}
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<uint8_t>(s[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      auto cc = static_cast<uint8_t>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMin[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+bool HasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c == 0x7F;
+  });
+}
+
+// The name as error messages quote it: kept when it is printable UTF-8, otherwise every
+// byte outside printable ASCII becomes '?', so an error body is always valid JSON text.
+std::string ForMessage(std::string_view name) {
+  std::string out(name.substr(0, kMaxFileNameBytes));
+  if (!HasControl(out) && IsValidUtf8(out)) return out;
+  for (char& ch : out) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F) ch = '?';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view BaseName(std::string_view name) {
+  size_t slash = name.find_last_of("/\\");
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
+Result<FileType> CheckUpload(std::string_view original_name, std::string_view bytes,
+                             size_t max_size) {
+  const std::string base = ForMessage(BaseName(original_name));
+  if (bytes.empty()) return Error(Code::kBadRequest, "file '{}' is empty", base);
+  if (bytes.size() > max_size) {
+    return Error(Code::kTooLarge, "file '{}' is {} bytes, over the upload limit of {} bytes", base,
+                 bytes.size(), max_size);
+  }
+  std::string_view raw = BaseName(original_name);
+  size_t dot = raw.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == raw.size()) {
+    return Error(Code::kBadRequest,
+                 "file '{}' has no extension; accepted types are pdf, png, jpg and jpeg", base);
+  }
+  std::string ext = Lower(raw.substr(dot + 1));
+  for (const Accepted& a : kAccepted) {
+    if (a.ext != ext) continue;
+    if (!bytes.starts_with(a.signature)) {
+      return Error(Code::kBadRequest, "file '{}' is not {}: its content does not start with {}",
+                   base, a.what, a.signature_name);
+    }
+    return FileType{std::move(ext), std::string(a.content_type)};
+  }
+  return Error(Code::kBadRequest,
+               "file '{}' has the extension '{}', which is not accepted; accepted types are pdf, "
+               "png, jpg and jpeg",
+               base, ForMessage(ext));
+}
+
+Result<std::string> CleanOriginalName(std::string_view name) {
+  std::string_view base = BaseName(name);
+  if (base.empty()) return Error(Code::kBadRequest, "field 'file': the filename is empty");
+  if (base == "." || base == "..") {
+    return Error(Code::kBadRequest, "field 'file': the filename '{}' is not a file name", base);
+  }
+  if (base.size() > kMaxFileNameBytes) {
+    return Error(Code::kBadRequest, "field 'file': the filename is longer than {} bytes",
+                 kMaxFileNameBytes);
+  }
+  if (HasControl(base)) {
+    return Error(Code::kBadRequest, "field 'file': the filename contains a control character");
+  }
+  if (!IsValidUtf8(base)) {
+    return Error(Code::kBadRequest, "field 'file': the filename is not valid UTF-8");
+  }
+  return std::string(base);
+}
+
+}  // namespace kyc
