@@ -14,6 +14,8 @@
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "bases/writer_queue.h"
 
@@ -63,8 +65,10 @@ class StagedTable : public Staged {
   bool IsStaged(int64_t id) const { return staged_.count(id) != 0; }
   int64_t StagedNextId() { return staged_next_id_++; }
   void Stage(WriteBatch& batch, Ptr row) {
-    staged_[row->id] = std::move(row);
     batch.Touch(this);
+    auto it = staged_.find(row->id);
+    undo_.emplace_back(row->id, it == staged_.end() ? nullptr : it->second);
+    staged_[row->id] = std::move(row);
   }
 
   // Start-up only (single-threaded): adds a row read from the base.
@@ -88,6 +92,21 @@ class StagedTable : public Staged {
   void Discard() override {
     staged_.clear();
     staged_next_id_ = next_id_;
+  }
+  void BeginWrite() override {
+    undo_.clear();
+    write_next_id_ = staged_next_id_;
+  }
+  void UndoWrite() override {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      if (it->second) {
+        staged_[it->first] = it->second;
+      } else {
+        staged_.erase(it->first);
+      }
+    }
+    undo_.clear();
+    staged_next_id_ = write_next_id_;
   }
 
  protected:
@@ -113,6 +132,9 @@ class StagedTable : public Staged {
   std::unordered_map<int64_t, Ptr> staged_;  // writer strand only
   int64_t next_id_ = 1;
   int64_t staged_next_id_ = 1;
+  // The current write's changes to staged_: (id, the staged row it replaced or null).
+  std::vector<std::pair<int64_t, Ptr>> undo_;
+  int64_t write_next_id_ = 1;
 };
 
 }  // namespace kyc

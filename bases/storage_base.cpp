@@ -44,15 +44,9 @@ std::string StoredFileJson(const StoredFile& f) {
 }
 
 FileSet::Ptr FileSet::FindFileId(std::string_view file_id) const {
-  int64_t id;
-  {
-    std::shared_lock lock(mutex());
-    auto it = by_file_id_.find(std::string(file_id));
-    if (it == by_file_id_.end()) return nullptr;
-    id = it->second;
-  }
-  Ptr f = Get(id);  // rows are only ever added or replaced, so the id still holds it
-  return f && f->file_id == file_id ? f : nullptr;
+  std::shared_lock lock(mutex());
+  auto it = by_file_id_.find(std::string(file_id));
+  return it == by_file_id_.end() ? nullptr : LockedGet(it->second);
 }
 
 FileSet::Ptr FileSet::StagedFindFileId(std::string_view file_id) const {

@@ -8,8 +8,28 @@
 namespace kyc {
 
 void WriteBatch::Touch(Staged* s) {
-  ++changes_;
-  if (std::find(touched_.begin(), touched_.end(), s) == touched_.end()) touched_.push_back(s);
+  if (std::find(touched_.begin(), touched_.end(), s) == touched_.end()) {
+    s->BeginWrite();  // first touch in this batch: nothing of it is staged yet
+    touched_.push_back(s);
+  }
+}
+
+Status WriteBatch::BeginWrite() {
+  for (auto* s : touched_) s->BeginWrite();
+  write_after_commit_ = after_commit_.size();
+  write_on_rollback_ = on_rollback_.size();
+  return db_.Exec("SAVEPOINT write");
+}
+
+Status WriteBatch::EndWrite(bool ok) {
+  if (ok) return db_.Exec("RELEASE write");
+  for (auto* s : touched_) s->UndoWrite();
+  after_commit_.resize(write_after_commit_);
+  for (size_t i = on_rollback_.size(); i > write_on_rollback_; --i) on_rollback_[i - 1]();
+  on_rollback_.resize(write_on_rollback_);
+  Status s = db_.Exec("ROLLBACK TO write");
+  if (!s.ok()) return s;
+  return db_.Exec("RELEASE write");
 }
 
 void WriteBatch::Publish() {
@@ -90,7 +110,7 @@ void WriterQueue::RunBatch(std::vector<Item>& items) {
   std::vector<Result<std::string>> results;
   results.reserve(items.size());
   for (auto& item : items) {
-    size_t before = batch.changes();
+    if (Status s = batch.BeginWrite(); !s.ok()) return fail(&batch, s);
     Result<std::string> r = [&]() -> Result<std::string> {
       try {
         return item.fn(batch);
@@ -98,10 +118,11 @@ void WriterQueue::RunBatch(std::vector<Item>& items) {
         return Error(Code::kInternal, "write failed: {}", e.what());
       }
     }();
-    // A SQL failure, or an error after staging, leaves the transaction in an unknown state.
-    if (!r.ok() && (r.status().code() == Code::kInternal || batch.changes() != before)) {
-      return fail(&batch, r.status());
+    if (!r.ok() && r.status().code() == Code::kInternal) {
+      spdlog::error("base {}: write failed and was undone: {}", name_, r.status().message());
     }
+    // An error undoes this write alone; if even that fails, the batch cannot be trusted.
+    if (Status s = batch.EndWrite(r.ok()); !s.ok()) return fail(&batch, s);
     results.push_back(std::move(r));
   }
   if (fault_) {

@@ -34,8 +34,10 @@ namespace kyc {
 class Staged {
  public:
   virtual ~Staged() = default;
-  virtual void Publish() = 0;  // the batch committed: make staged changes visible
-  virtual void Discard() = 0;  // the batch failed: forget staged changes
+  virtual void Publish() = 0;    // the batch committed: make staged changes visible
+  virtual void Discard() = 0;    // the batch failed: forget staged changes
+  virtual void BeginWrite() = 0; // one write of the batch starts: remember how to undo it
+  virtual void UndoWrite() = 0;  // that write failed: drop what it staged
 };
 
 // What a write function sees: the base inside an open transaction.
@@ -43,15 +45,19 @@ class WriteBatch {
  public:
   explicit WriteBatch(Db& db) : db_(db) {}
   Db& db() { return db_; }
-  // Registers memory this batch staged changes in; counts changes for the safety check.
+  // Registers memory the current write stages changes in.
   void Touch(Staged* s);
-  size_t changes() const { return changes_; }
   // Runs `fn` on the writer strand after the batch committed and published (never when
   // it failed): effects outside the base, such as ending sessions, wait for the commit.
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
   // Runs `fn` when the batch failed and was rolled back: undoes effects outside the base
   // made before the commit, such as a file already written to storage/.
   void OnRollback(std::function<void()> fn) { on_rollback_.push_back(std::move(fn)); }
+
+  // One write of the batch: a SAVEPOINT in SQLite and an undo mark in memory, so a write
+  // that fails part-way leaves the batch as it was before it.
+  [[nodiscard]] Status BeginWrite();
+  [[nodiscard]] Status EndWrite(bool ok);
 
   void Publish();          // after COMMIT: staged memory becomes visible
   void RunAfterCommit();   // then the AfterCommit functions
@@ -62,11 +68,12 @@ class WriteBatch {
   std::vector<Staged*> touched_;
   std::vector<std::function<void()>> after_commit_;
   std::vector<std::function<void()>> on_rollback_;
-  size_t changes_ = 0;
+  size_t write_after_commit_ = 0;  // hooks registered before the current write
+  size_t write_on_rollback_ = 0;
 };
 
-// A write returns the response body (JSON text) or an error. It must validate fully
-// before it stages anything: a write that fails after staging fails its whole batch.
+// A write returns the response body (JSON text) or an error. An error undoes what the
+// write staged (its savepoint is rolled back); the other writes of the batch go on.
 using WriteFn = std::function<Result<std::string>(WriteBatch&)>;
 using WriteDone = std::function<void(Result<std::string>)>;
 

@@ -28,8 +28,12 @@ void WriteAuditRow(JsonOut& o, const AuditRow& r) {
 
 void AuditLog::Index(const AuditRow* before, const AuditRow* after) {
   if (before || !after) return;  // rows are only ever appended
-  if (after->customer_id) by_customer_[*after->customer_id].push_back(after->id);
-  by_entity_[{after->entity, after->entity_id}].push_back(after->id);
+  // A batch publishes its rows in no particular order: keep each list sorted by id.
+  auto add = [id = after->id](std::vector<int64_t>& v) {
+    v.insert(std::upper_bound(v.begin(), v.end(), id), id);
+  };
+  if (after->customer_id) add(by_customer_[*after->customer_id]);
+  add(by_entity_[{after->entity, after->entity_id}]);
 }
 
 std::vector<AuditLog::Ptr> AuditLog::List(const AuditFilter& f) const {
