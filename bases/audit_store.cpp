@@ -13,10 +13,7 @@ Status AuditStore::Open(Db& db) {
       "SELECT id, at, actor_type, actor_id, session_type, action, entity, entity_id, customer_id,"
       " brand, before, after, reason FROM audit ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto r = std::make_shared<AuditRow>();
     r->id = q->Int(0);
     r->at = q->Int(1);
@@ -30,7 +27,9 @@ Status AuditStore::Open(Db& db) {
     r->after = q->Text(11);
     r->reason = q->Text(12);
     log_.Load(std::move(r));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return Status::Ok();
 }
 

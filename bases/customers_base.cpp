@@ -54,8 +54,8 @@ void CustomerSet::Index(const Customer* before, const Customer* after) {
 }
 
 Result<std::unique_ptr<CustomersBase>> CustomersBase::Open(const std::string& path,
-                                                          boost::asio::any_io_executor writers,
-                                                          const BaseOptions& options) {
+                                                           boost::asio::any_io_executor writers,
+                                                           const BaseOptions& options) {
   std::unique_ptr<CustomersBase> base(new CustomersBase());
   auto db = Db::Open(path, DbOptions{options.full_sync});
   if (!db.ok()) return db.status();
@@ -78,10 +78,7 @@ Status CustomersBase::Load() {
       "SELECT id, customer_id, brand, kyc_status, kyc_level, kyc_risk_level, updated_at"
       " FROM customers ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto c = std::make_shared<Customer>();
     c->id = q->Int(0);
     c->customer_id = q->Int(1);
@@ -91,13 +88,15 @@ Status CustomersBase::Load() {
     c->kyc_risk_level = static_cast<RiskLevel>(q->Int(5));
     c->updated_at = q->Int(6);
     customers_.Load(std::move(c));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return Status::Ok();
 }
 
 Status CustomersBase::PutKycAggregate(WriteBatch& batch, int64_t customer_id,
-                                      const std::string& brand, ProfileStatus status,
-                                      int64_t level, RiskLevel risk, int64_t now) {
+                                      const std::string& brand, ProfileStatus status, int64_t level,
+                                      RiskLevel risk, int64_t now) {
   auto before = customers_.StagedFind(customer_id, brand);
   if (before && before->kyc_status == status && before->kyc_level == level &&
       before->kyc_risk_level == risk) {

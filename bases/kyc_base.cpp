@@ -76,8 +76,8 @@ CREATE TABLE documents(
 }  // namespace
 
 Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
-                                              boost::asio::any_io_executor writers,
-                                              const BaseOptions& options) {
+                                               boost::asio::any_io_executor writers,
+                                               const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
   auto db = Db::Open(path, DbOptions{options.full_sync});
   if (!db.ok()) return db.status();
@@ -101,10 +101,7 @@ Status KycBase::Load() {
       "SELECT id, brand, code, name, description, level, required, active, deleted, form_schema,"
       " created_at, updated_at FROM templates ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto t = std::make_shared<Template>();
     t->id = q->Int(0);
     t->brand = q->Text(1);
@@ -119,7 +116,9 @@ Status KycBase::Load() {
     t->created_at = q->Int(10);
     t->updated_at = q->Int(11);
     templates_.Load(std::move(t));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   if (Status s = LoadProfiles(); !s.ok()) return s;
   if (Status s = LoadSteps(); !s.ok()) return s;
   if (Status s = LoadDocuments(); !s.ok()) return s;
@@ -136,10 +135,7 @@ Status KycBase::LoadProfiles() {
       "SELECT id, customer_id, brand, status, required_level, level, risk_level, created_at,"
       " updated_at FROM profiles ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto p = std::make_shared<Profile>();
     p->id = q->Int(0);
     p->customer_id = q->Int(1);
@@ -151,7 +147,9 @@ Status KycBase::LoadProfiles() {
     p->created_at = q->Int(7);
     p->updated_at = q->Int(8);
     profiles_.Load(std::move(p));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return Status::Ok();
 }
 
@@ -167,10 +165,7 @@ Status KycBase::LoadSteps() {
       " reject_reason, revision_count, submitted_at, reviewed_at, reviewed_by, created_at,"
       " updated_at FROM steps ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto s = std::make_shared<Step>();
     s->id = q->Int(0);
     s->profile_id = q->Int(1);
@@ -189,7 +184,9 @@ Status KycBase::LoadSteps() {
     s->created_at = q->Int(14);
     s->updated_at = q->Int(15);
     steps_.Load(std::move(s));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return Status::Ok();
 }
 
@@ -205,10 +202,7 @@ Status KycBase::LoadDocuments() {
       " file_size, checksum, status, reject_reason, expires_at, created_at, updated_at"
       " FROM documents ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto d = std::make_shared<Document>();
     d->id = q->Int(0);
     d->profile_id = q->Int(1);
@@ -226,7 +220,9 @@ Status KycBase::LoadDocuments() {
     d->created_at = q->Int(13);
     d->updated_at = q->Int(14);
     documents_.Load(std::move(d));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return Status::Ok();
 }
 

@@ -58,6 +58,20 @@ Status Stmt::Exec() {
   return r.ok() ? Status::Ok() : r.status();
 }
 
+Status Stmt::ForEachRow(const std::function<Status()>& on_row) {
+  while (true) {
+    auto row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (Status s = on_row(); !s.ok()) {
+      Reset();
+      return s;
+    }
+  }
+  Reset();
+  return Status::Ok();
+}
+
 void Stmt::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -42,6 +43,9 @@ class Stmt {
   [[nodiscard]] Status Exec();
   // Steps once: true with a row available, false when done.
   [[nodiscard]] Result<bool> Step();
+  // Steps through every row, calling `on_row` with the statement positioned on it; stops
+  // at the first error (of SQLite or of `on_row`), then resets.
+  [[nodiscard]] Status ForEachRow(const std::function<Status()>& on_row);
   void Reset();
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }

@@ -66,8 +66,8 @@ ManagerSet::Ptr ManagerSet::StagedFindLogin(std::string_view login) const {
 }
 
 Result<std::unique_ptr<StaffBase>> StaffBase::Open(const std::string& path,
-                                                  boost::asio::any_io_executor writers,
-                                                  const BaseOptions& options) {
+                                                   boost::asio::any_io_executor writers,
+                                                   const BaseOptions& options) {
   std::unique_ptr<StaffBase> base(new StaffBase());
   auto db = Db::Open(path, DbOptions{options.full_sync});
   if (!db.ok()) return db.status();
@@ -91,17 +91,15 @@ Status StaffBase::Load() {
       "SELECT id, login, password_hash, session_type, name, disabled, created_at, updated_at"
       " FROM managers ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto m = std::make_shared<Manager>();
     m->id = q->Int(0);
     m->login = q->Text(1);
     m->password_hash = q->Text(2);
     auto type = ParseSessionType(q->Text(3));
     if (!type || *type == SessionType::kClient) {
-      return Error(Code::kInternal, "manager {} has an unknown session type '{}'", m->id, q->Text(3));
+      return Error(Code::kInternal, "manager {} has an unknown session type '{}'", m->id,
+                   q->Text(3));
     }
     m->session_type = *type;
     m->name = q->Text(4);
@@ -109,7 +107,9 @@ Status StaffBase::Load() {
     m->created_at = q->Int(6);
     m->updated_at = q->Int(7);
     managers_.Load(std::move(m));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return audit_.Open(*db_);
 }
 

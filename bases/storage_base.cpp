@@ -83,8 +83,8 @@ void FileSet::Index(const StoredFile* before, const StoredFile* after) {
 }
 
 Result<std::unique_ptr<StorageBase>> StorageBase::Open(const std::string& path,
-                                                      boost::asio::any_io_executor writers,
-                                                      const BaseOptions& options) {
+                                                       boost::asio::any_io_executor writers,
+                                                       const BaseOptions& options) {
   std::unique_ptr<StorageBase> base(new StorageBase());
   auto db = Db::Open(path, DbOptions{options.full_sync});
   if (!db.ok()) return db.status();
@@ -115,10 +115,7 @@ Status StorageBase::Load() {
       "SELECT id, file_id, original_name, ext, content_type, size, sha256, owner_type, owner_id,"
       " owner_brand, created_at FROM files ORDER BY id");
   if (!q.ok()) return q.status();
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  Status loaded = q->ForEachRow([&]() -> Status {
     auto f = std::make_shared<StoredFile>();
     f->id = q->Int(0);
     f->file_id = q->Text(1);
@@ -129,21 +126,21 @@ Status StorageBase::Load() {
     f->sha256 = q->Text(6);
     f->owner_type = q->Text(7);
     if (f->owner_type != kOwnerStaff && f->owner_type != kOwnerClient) {
-      return Error(Code::kInternal, "file {} has an unknown owner type '{}'", f->id,
-                   f->owner_type);
+      return Error(Code::kInternal, "file {} has an unknown owner type '{}'", f->id, f->owner_type);
     }
     f->owner_id = q->OptInt(8);
     f->owner_brand = q->Text(9);
     f->created_at = q->Int(10);
     files_.Load(std::move(f));
-  }
+    return Status::Ok();
+  });
+  if (!loaded.ok()) return loaded;
   return Status::Ok();
 }
 
 Status StorageBase::PutFile(WriteBatch& batch, std::shared_ptr<const StoredFile> f) {
   if (auto held = files_.StagedFindFileId(f->file_id); held && held->id != f->id) {
-    return Error(Code::kConflict, "file_id {} is already stored as file {}", f->file_id,
-                 held->id);
+    return Error(Code::kConflict, "file_id {} is already stored as file {}", f->file_id, held->id);
   }
   put_file_.Bind(1, f->id).Bind(2, f->file_id).Bind(3, f->original_name).Bind(4, f->ext);
   put_file_.Bind(5, f->content_type).Bind(6, f->size).Bind(7, f->sha256);

@@ -122,11 +122,7 @@ void Connection::ProcessInput() {
     DecodeResult d = DecodeFrame(avail, options_.frame);
     if (d.state == DecodeState::kNeedMore) break;
     if (d.state == DecodeState::kError) {
-      Slot& slot = slots_.emplace_back();
-      slot.seq = next_seq_++;
-      slot.request_id = d.request_id.value_or(0);
-      slot.name = std::string(d.name);
-      Answer(slot, d.error, d.error.ToJson());
+      Slot& slot = AnswerNow(d.request_id.value_or(0), d.name, d.error);
       if (d.fatal) {
         // The stream can no longer be framed: answer once, read nothing more, close.
         slot.close_after = true;
@@ -139,22 +135,14 @@ void Connection::ProcessInput() {
       continue;
     }
     if (d.frame.kind != FrameKind::kRequest) {
-      Slot& slot = slots_.emplace_back();
-      slot.seq = next_seq_++;
-      slot.request_id = d.frame.request_id;
-      slot.name = std::string(d.frame.name);
-      Status s(Code::kBadRequest, "only request frames (kind 0) may be sent to the server");
-      Answer(slot, s, s.ToJson());
+      AnswerNow(d.frame.request_id, d.frame.name,
+                Status(Code::kBadRequest, "only request frames (kind 0) may be sent to the server"));
       in_pos_ += d.consumed;
       continue;
     }
     if (draining_) {
-      Slot& slot = slots_.emplace_back();
-      slot.seq = next_seq_++;
-      slot.request_id = d.frame.request_id;
-      slot.name = std::string(d.frame.name);
-      Status s(Code::kUnavailable, "the server is shutting down; retry later");
-      Answer(slot, s, s.ToJson());
+      AnswerNow(d.frame.request_id, d.frame.name,
+                Status(Code::kUnavailable, "the server is shutting down; retry later"));
       in_pos_ += d.consumed;
       continue;
     }
@@ -198,6 +186,16 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
     });
     guard = {};
   });
+}
+
+Connection::Slot& Connection::AnswerNow(uint32_t request_id, std::string_view name,
+                                        const Status& error) {
+  Slot& slot = slots_.emplace_back();
+  slot.seq = next_seq_++;
+  slot.request_id = request_id;
+  slot.name = std::string(name);
+  Answer(slot, error, error.ToJson());
+  return slot;
 }
 
 Connection::Slot* Connection::FindSlot(uint64_t seq) {

@@ -55,6 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void StartRequest(const FrameView& f, const OrderKey& key);
   void Complete(uint64_t seq, Response r);
   Slot* FindSlot(uint64_t seq);
+  // Takes a slot answered at once with an error (the request is not dispatched).
+  Slot& AnswerNow(uint32_t request_id, std::string_view name, const Status& error);
   void Answer(Slot& slot, const Status& status, std::string_view body);
   void Flush();
   void ArmIdleTimer();
