@@ -143,6 +143,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return Fail(s, HasBody());
     }
     if (parser_->is_done()) return OnRequest();
+    // A client that sent `Expect: 100-continue` (curl does for bodies over 1 MiB) waits
+    // for this interim answer before it sends the body: without it, every such upload
+    // stalls for the client's expect timeout.
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      interim->set(http::field::server, kServerName);
+      return http::async_write(stream_, *interim,
+                               [self = shared_from_this(), interim](error_code ec, size_t) {
+                                 if (ec) return self->Shutdown(ec);
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
       if (ec == http::error::body_limit) {
         return self->Fail(Error(Code::kTooLarge, "request body is over the limit of {} bytes",
