@@ -69,9 +69,8 @@ Result<std::unique_ptr<CustomersBase>> CustomersBase::Open(const std::string& pa
 }
 
 Status CustomersBase::Load() {
-  auto put = db_->Prepare(
-      "INSERT OR REPLACE INTO customers(id, customer_id, brand, kyc_status, kyc_level,"
-      " kyc_risk_level, updated_at) VALUES(?,?,?,?,?,?,?)");
+  auto put = db_->Prepare(UpsertSql("customers", {"id", "customer_id", "brand", "kyc_status",
+                                                  "kyc_level", "kyc_risk_level", "updated_at"}));
   if (!put.ok()) return put.status();
   put_ = std::move(put.value());
   auto q = db_->Prepare(

@@ -73,6 +73,13 @@ CREATE TABLE documents(
 );
 )sql";
 
+// Foreign keys are checked through these; the loader and the writer never need them.
+const std::string kSchemaV3 = R"sql(
+CREATE INDEX steps_profile ON steps(profile_id);
+CREATE INDEX documents_profile ON documents(profile_id);
+CREATE INDEX documents_step ON documents(step_id);
+)sql";
+
 }  // namespace
 
 Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
@@ -82,7 +89,7 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
   auto db = Db::Open(path, DbOptions{options.full_sync});
   if (!db.ok()) return db.status();
   base->db_ = std::move(db.value());
-  const std::array<std::string_view, 2> migrations{kSchemaV1, kSchemaV2};
+  const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
   if (Status s = base->db_->Migrate(migrations); !s.ok()) return s;
   if (Status s = base->Load(); !s.ok()) return s;
   base->writer_ = std::make_unique<WriterQueue>("kyc", writers, *base->db_, options.group_commit,
@@ -92,8 +99,8 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
 
 Status KycBase::Load() {
   auto put = db_->Prepare(
-      "INSERT OR REPLACE INTO templates(id, brand, code, name, description, level, required,"
-      " active, deleted, form_schema, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+      UpsertSql("templates", {"id", "brand", "code", "name", "description", "level", "required",
+                              "active", "deleted", "form_schema", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_template_ = std::move(put.value());
 
@@ -126,9 +133,9 @@ Status KycBase::Load() {
 }
 
 Status KycBase::LoadProfiles() {
-  auto put = db_->Prepare(
-      "INSERT OR REPLACE INTO profiles(id, customer_id, brand, status, required_level, level,"
-      " risk_level, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)");
+  auto put =
+      db_->Prepare(UpsertSql("profiles", {"id", "customer_id", "brand", "status", "required_level",
+                                          "level", "risk_level", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_profile_ = std::move(put.value());
   auto q = db_->Prepare(
@@ -155,9 +162,9 @@ Status KycBase::LoadProfiles() {
 
 Status KycBase::LoadSteps() {
   auto put = db_->Prepare(
-      "INSERT OR REPLACE INTO steps(id, profile_id, template_id, code, name, level, status,"
-      " answers, comment, reject_reason, revision_count, submitted_at, reviewed_at, reviewed_by,"
-      " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      UpsertSql("steps", {"id", "profile_id", "template_id", "code", "name", "level", "status",
+                          "answers", "comment", "reject_reason", "revision_count", "submitted_at",
+                          "reviewed_at", "reviewed_by", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_step_ = std::move(put.value());
   auto q = db_->Prepare(
@@ -192,9 +199,9 @@ Status KycBase::LoadSteps() {
 
 Status KycBase::LoadDocuments() {
   auto put = db_->Prepare(
-      "INSERT OR REPLACE INTO documents(id, profile_id, step_id, file_id, doc_type, doc_number,"
-      " file_name, content_type, file_size, checksum, status, reject_reason, expires_at,"
-      " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      UpsertSql("documents", {"id", "profile_id", "step_id", "file_id", "doc_type", "doc_number",
+                              "file_name", "content_type", "file_size", "checksum", "status",
+                              "reject_reason", "expires_at", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_document_ = std::move(put.value());
   auto q = db_->Prepare(

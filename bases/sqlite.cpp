@@ -154,6 +154,24 @@ Status Db::Migrate(std::span<const std::string_view> migrations) {
   return Status::Ok();
 }
 
+std::string UpsertSql(std::string_view table, std::initializer_list<std::string_view> columns) {
+  std::string cols, marks, sets;
+  bool first = true;
+  for (auto c : columns) {
+    if (!first) {
+      cols += ", ";
+      marks += ",";
+      if (!sets.empty()) sets += ", ";
+      sets += fmt::format("{0}=excluded.{0}", c);
+    }
+    cols += c;
+    marks += "?";
+    first = false;
+  }
+  return fmt::format("INSERT INTO {}({}) VALUES({}) ON CONFLICT({}) DO UPDATE SET {}", table, cols,
+                     marks, *columns.begin(), sets);
+}
+
 Txn::Txn(Db& db) : db_(db) {
   begin_ = db_.Exec("BEGIN IMMEDIATE");
   open_ = begin_.ok();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -87,6 +88,12 @@ class Db {
   sqlite3* db_;
   std::string path_;
 };
+
+// `INSERT INTO table(id, c1, …) VALUES(?, …) ON CONFLICT(id) DO UPDATE SET c1=excluded.c1, …`.
+// An upsert on the primary key changes the row in place: unlike INSERT OR REPLACE it never
+// deletes a row (which would make SQLite scan child tables for foreign keys, or silently
+// drop another row that holds a unique value). `columns` starts with the key.
+std::string UpsertSql(std::string_view table, std::initializer_list<std::string_view> columns);
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
 class Txn {

@@ -81,9 +81,8 @@ Result<std::unique_ptr<StaffBase>> StaffBase::Open(const std::string& path,
 }
 
 Status StaffBase::Load() {
-  auto put = db_->Prepare(
-      "INSERT OR REPLACE INTO managers(id, login, password_hash, session_type, name, disabled,"
-      " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)");
+  auto put = db_->Prepare(UpsertSql("managers", {"id", "login", "password_hash", "session_type",
+                                                 "name", "disabled", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_manager_ = std::move(put.value());
 

@@ -1356,7 +1356,8 @@ TEST_CASE_FIXTURE(KycTest, "kyc: MngGetKycAudit filters and pages by after_id") 
   // from / to bound `at` inclusively.
   auto at = [&](const std::string& json) {
     std::vector<int64_t> ats;
-    for (const auto& row : Audit(json)["items"].GetArray()) ats.push_back(Int(row, "at"));
+    auto doc = Audit(json);  // the rows live as long as the document
+    for (const auto& row : doc["items"].GetArray()) ats.push_back(Int(row, "at"));
     return ats;
   };
   CHECK(at(fmt::format(R"({{"from":{},"to":{}}})", t0 + 10, t0 + 10)) ==

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks on this machine, in one run: kyc-server against Redis, nginx and
+# PostgreSQL, printed as ratios (absolute figures drift from run to run; ratios less so).
+# Every server is started on 127.0.0.1 only and stopped by PID at the end.
+#
+# usage: bench/compare.sh [BUILD_DIR=build]    env: SECS (per run, default 10),
+#        BIG (profiles for S1/S2, default 1000000), SMALL (default 10000), BASE (default 100000)
+set -euo pipefail
+build="$(cd "${1:-build}" && pwd)"
+secs="${SECS:-10}"
+big="${BIG:-1000000}"
+small="${SMALL:-10000}"
+base="${BASE:-100000}"
+here="$(cd "$(dirname "$0")" && pwd)"
+
+need=()
+for p in redis-server redis-tools nginx wrk postgresql; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/kyc-compare.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  if [ -n "${pgbin:-}" ] && [ -d "$work/pg" ]; then
+    runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export KYC_ADMIN_PASSWORD=compare-admin-password KYC_PASSWORD=compare-admin-password
+printf '[password_hash]\nops_limit = 1\nmem_limit = 8192\n' > "$work/kyc.toml"
+
+# start_kyc DATA [FLAGS...]: sets kyc_pid, kyc_tcp, kyc_http, kyc_start_ms
+start_kyc() {
+  local data="$1"; shift
+  : > "$work/kyc.out"
+  local t0; t0=$(date +%s%N)
+  "$build/kyc-server" --config "$work/kyc.toml" --data "$data" --tcp 127.0.0.1:0 \
+    --http 127.0.0.1:0 --log-level warn "$@" > "$work/kyc.out" 2>> "$work/kyc.err" &
+  kyc_pid=$!; pids+=("$kyc_pid")
+  for _ in $(seq 3000); do
+    kyc_http=$(sed -n 's/^http 127.0.0.1:\([0-9]*\)$/\1/p' "$work/kyc.out")
+    [ -n "$kyc_http" ] && break
+    sleep 0.02
+  done
+  kyc_start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  kyc_tcp=$(sed -n 's/^tcp 127.0.0.1:\([0-9]*\)$/\1/p' "$work/kyc.out")
+}
+stop_kyc() { kill -TERM "$kyc_pid"; wait "$kyc_pid" 2>/dev/null || true; }
+field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+bench() { "$build/kyc-bench" run --quiet --port "$kyc_tcp" "$@"; }
+
+echo "seeding $base profiles (3 steps, 2 documents each)..." >&2
+"$build/kyc-bench" seed --data "$work/base" --profiles "$base" >/dev/null 2>&1
+
+# ---- R1, R2: TCP reads vs redis GET 1 KiB
+redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+  > "$work/redis.log" 2>&1 &
+pids+=("$!"); sleep 0.5
+redis_rps() { redis-benchmark -h 127.0.0.1 -p 6391 -t get -d 1024 -c 50 -P "$1" -n "$2" --csv -q \
+  | awk -F'"' '/GET/ { print $4 }'; }
+r1_redis=$(redis_rps 1 400000)
+r2_redis=$(redis_rps 16 2000000)
+
+start_kyc "$work/base"
+r1=$(bench --mix read --connections 50 --pipeline 1 --seconds "$secs")
+r2=$(bench --mix read --connections 50 --pipeline 16 --seconds "$secs")
+r1_ours=$(echo "$r1" | field throughput); r1_p99=$(echo "$r1" | field p99_us)
+r2_ours=$(echo "$r2" | field throughput)
+
+# ---- R3: REST profile vs nginx static 1 KiB JSON, same wrk
+token=$(curl -s -X POST "127.0.0.1:$kyc_http/auth/login" \
+  -d "{\"login\":\"admin\",\"password\":\"$KYC_PASSWORD\"}" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+mkdir -p "$work/www"
+head -c 1024 /dev/zero | tr '\0' 'x' | sed 's/^/{"pad":"/; s/$/"}/' | head -c 1024 > "$work/www/p.json"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nb; proxy_temp_path $work/np; fastcgi_temp_path $work/nf;
+  uwsgi_temp_path $work/nu; scgi_temp_path $work/ns;
+  server { listen 127.0.0.1:8097; root $work/www; }
+}
+NGINX
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=("$!"); sleep 0.5
+wrk_rps() { wrk -t2 -c50 -d"${secs}s" "$@" | awk '/Requests\/sec/ { print $2 }'; }
+r3_nginx=$(wrk_rps "http://127.0.0.1:8097/p.json")
+r3_ours=$(wrk_rps -H "Authorization: Bearer $token" "http://127.0.0.1:$kyc_http/manager/kyc/profiles/1")
+stop_kyc
+
+# ---- W1, W2: durable writes vs pgbench TPC-B
+start_kyc "$work/base"
+w1=$(bench --mix write --connections 50 --seconds "$secs")
+stop_kyc
+w1_ours=$(echo "$w1" | field throughput)
+start_kyc "$work/base" --no-group-commit
+w2=$(bench --mix write --connections 50 --seconds "$secs")
+stop_kyc
+w2_single=$(echo "$w2" | field throughput)
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+mkdir -p "$work/pg" && chown postgres "$work/pg"
+runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust >/dev/null
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" \
+  -o "-c listen_addresses=127.0.0.1 -p 5439 -k $work -c fsync=on -c synchronous_commit=on" \
+  -w start >/dev/null
+runuser -u postgres -- "$pgbin/pgbench" -h 127.0.0.1 -p 5439 -i -s 10 postgres >/dev/null 2>&1
+w1_pg=$(runuser -u postgres -- "$pgbin/pgbench" -h 127.0.0.1 -p 5439 -c 8 -j 2 -T 20 postgres 2>/dev/null \
+  | awk '/^tps/ { print $3; exit }')
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null
+
+# ---- S1, S2: start-up at BIG profiles; list page p99 at BIG vs SMALL
+echo "seeding $big profiles..." >&2
+"$build/kyc-bench" seed --data "$work/big" --profiles "$big" >/dev/null 2>&1
+"$build/kyc-bench" seed --data "$work/small" --profiles "$small" >/dev/null 2>&1
+start_kyc "$work/big"
+s1_ms=$kyc_start_ms
+s1_rss_mb=$(awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$kyc_pid/status")
+s2_big=$(bench --mix list --connections 10 --seconds "$secs" | field p99_us)
+stop_kyc
+start_kyc "$work/small"
+s2_small=$(bench --mix list --connections 10 --seconds "$secs" | field p99_us)
+stop_kyc
+
+cat <<TABLE
+| # | ours | reference | ours/ref | target |
+|---|---|---|---|---|
+| R1 | $r1_ours req/s, p99 ${r1_p99} µs | redis GET -P 1: $r1_redis req/s | $(ratio "$r1_ours" "$r1_redis") | ≥ 1.0×, p99 ≤ 1000 µs |
+| R2 | $r2_ours req/s | redis GET -P 16: $r2_redis req/s | $(ratio "$r2_ours" "$r2_redis") | ≥ 0.6× |
+| R3 | $r3_ours req/s | nginx 1 KiB file: $r3_nginx req/s | $(ratio "$r3_ours" "$r3_nginx") | ≥ 0.8× |
+| W1 | $w1_ours writes/s | pgbench TPC-B: $w1_pg tps | $(ratio "$w1_ours" "$w1_pg") | ≥ 5× |
+| W2 | $w1_ours writes/s | same, no group commit: $w2_single writes/s | $(ratio "$w1_ours" "$w2_single") | ≥ 3× |
+| S1 | $big profiles: serving after $s1_ms ms, RSS $s1_rss_mb MiB | — | — | ≤ 10000 ms, ≤ 2048 MiB |
+| S2 | page p99 at $big: $s2_big µs | at $small: $s2_small µs | $(ratio "$s2_big" "$s2_small") | ≤ 1.5 |
+TABLE

@@ -1,0 +1,36 @@
+// Crash-safety checking for bench/crash.sh: a writer that streams acknowledged KYC
+// changes and logs each one only after its acknowledgement, and a checker that opens the
+// bases after a kill -9 and restart and verifies every logged change is there and no
+// change is half there.
+#pragma once
+
+#include <string>
+
+#include "protocol/status.h"
+
+namespace kyc::bench {
+
+struct CrashWriterOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 7400;
+  std::string login = "admin";
+  std::string password;
+  int connections = 4;
+  std::string log;           // appended: "require <customer> <step>" / "approve <step>"
+  int64_t first_customer = 1;
+};
+
+// Runs until the server goes away; returns the number of acknowledged changes logged.
+Result<int64_t> RunCrashWriter(const CrashWriterOptions& options);
+
+struct CrashCheck {
+  int64_t logged = 0;        // acknowledged changes in the log
+  int64_t steps = 0;         // steps checked for whole changes
+  int64_t profiles = 0;      // profiles whose status/level were recomputed and compared
+};
+
+// Opens the bases of `data_dir` (server stopped). not_found / conflict describe the
+// first acknowledged change that is missing or half there.
+Result<CrashCheck> CheckCrash(const std::string& data_dir, const std::string& log);
+
+}  // namespace kyc::bench

@@ -1,0 +1,159 @@
+#include "bench/seed.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <future>
+
+#include <boost/asio/thread_pool.hpp>
+#include <fmt/format.h>
+
+#include "bases/customers_base.h"
+#include "bases/kyc_base.h"
+#include "kyc/rules.h"
+
+namespace kyc::bench {
+namespace {
+
+constexpr int64_t kSeedTime = 1'790'000'000;
+
+struct Code3 {
+  const char* code;
+  const char* name;
+};
+constexpr Code3 kSteps[3] = {{"proof_id", "Proof of identity"},
+                             {"proof_address", "Proof of address"},
+                             {"source_of_funds", "Source of funds"}};
+
+Status Wait(WriterQueue& q, WriteFn fn) {
+  std::promise<Result<std::string>> done;
+  auto f = done.get_future();
+  q.Submit(std::move(fn), [&done](Result<std::string> r) { done.set_value(std::move(r)); });
+  auto r = f.get();
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+}  // namespace
+
+std::string SeedBrand(int i) { return fmt::format("bench{}", i); }
+std::string SeedBrandOf(int64_t customer) { return SeedBrand(int(customer % kSeedBrands)); }
+bool SeedHasRequiredStep(int64_t customer) { return customer % 5 != 0; }
+
+Status SeedDirect(const SeedOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(o.data_dir) / "bases", ec);
+  fs::create_directories(fs::path(o.data_dir) / "storage", ec);
+  if (ec) return Error(Code::kInternal, "cannot create {}: {}", o.data_dir, ec.message());
+  boost::asio::thread_pool pool(2);
+  BaseOptions bo;
+  bo.full_sync = false;  // a bulk load: durability is the final checkpoint's
+  auto kyc = KycBase::Open(o.data_dir + "/bases/kyc.db", pool.get_executor(), bo);
+  if (!kyc.ok()) return kyc.status();
+  auto customers = CustomersBase::Open(o.data_dir + "/bases/customers.db", pool.get_executor(), bo);
+  if (!customers.ok()) return customers.status();
+  KycBase& k = **kyc;
+  if (k.profiles().size() > 0) {
+    return Error(Code::kConflict, "{} already holds profiles; seed an empty data directory",
+                 o.data_dir);
+  }
+
+  Status s = Wait(k.writer(), [&](WriteBatch& b) -> Result<std::string> {
+    for (int brand = 0; brand < kSeedBrands; ++brand) {
+      for (int l = 0; l < 3; ++l) {
+        auto t = std::make_shared<Template>();
+        t->id = k.staged_templates().StagedNextId();
+        t->brand = SeedBrand(brand);
+        t->code = kSteps[l].code;
+        t->name = kSteps[l].name;
+        t->level = l + 1;
+        t->created_at = t->updated_at = kSeedTime;
+        if (Status st = k.PutTemplate(b, t); !st.ok()) return st;
+      }
+    }
+    return std::string("{}");
+  });
+  if (!s.ok()) return s;
+
+  for (int64_t first = 1; first <= o.profiles; first += o.batch) {
+    int64_t last = std::min(o.profiles, first + o.batch - 1);
+    std::vector<std::shared_ptr<const Profile>> made;
+    s = Wait(k.writer(), [&](WriteBatch& b) -> Result<std::string> {
+      for (int64_t c = first; c <= last; ++c) {
+        std::string brand = SeedBrandOf(c);
+        auto p = std::make_shared<Profile>();
+        p->id = k.staged_profiles().StagedNextId();
+        p->customer_id = c;
+        p->brand = brand;
+        p->required_level = 3;
+        p->created_at = p->updated_at = kSeedTime;
+        std::vector<std::shared_ptr<Step>> steps;
+        for (int l = 0; l < 3; ++l) {
+          auto st = std::make_shared<Step>();
+          st->id = k.staged_steps().StagedNextId();
+          st->profile_id = p->id;
+          st->template_id = (c % kSeedBrands) * 3 + l + 1;
+          st->code = kSteps[l].code;
+          st->name = kSteps[l].name;
+          st->level = l + 1;
+          st->created_at = st->updated_at = kSeedTime;
+          steps.push_back(st);
+        }
+        steps[0]->status = StepStatus::kApproved;
+        steps[1]->status = c % 3 == 0 ? StepStatus::kPending : StepStatus::kApproved;
+        steps[2]->status = SeedHasRequiredStep(c) ? StepStatus::kRequired : StepStatus::kApproved;
+        if (!SeedHasRequiredStep(c)) steps[1]->status = StepStatus::kApproved;
+        std::vector<std::shared_ptr<Document>> docs;
+        for (int d = 0; d < 2; ++d) {
+          auto doc = std::make_shared<Document>();
+          doc->id = k.staged_documents().StagedNextId();
+          doc->profile_id = p->id;
+          doc->step_id = steps[d]->id;
+          doc->file_id = fmt::format("00000000-0000-4000-8000-{:012x}", doc->id);
+          doc->doc_type = d == 0 ? "passport" : "utility_bill";
+          doc->file_name = d == 0 ? "passport.pdf" : "bill.png";
+          doc->content_type = d == 0 ? "application/pdf" : "image/png";
+          doc->file_size = 100000 + d;
+          doc->checksum = std::string(64, 'a');
+          doc->status = steps[d]->status == StepStatus::kApproved ? DocStatus::kApproved
+                                                                   : DocStatus::kPending;
+          doc->created_at = doc->updated_at = kSeedTime;
+          docs.push_back(doc);
+        }
+        std::vector<const Step*> sp;
+        std::vector<const Document*> dp;
+        for (auto& st : steps) sp.push_back(st.get());
+        for (auto& d : docs) dp.push_back(d.get());
+        p->status = ComputeProfileStatus(sp, dp);
+        p->level = ComputeLevel(sp);
+        if (Status st = k.PutProfile(b, p); !st.ok()) return st;
+        for (auto& st : steps) {
+          if (Status e = k.PutStep(b, st); !e.ok()) return e;
+        }
+        for (auto& d : docs) {
+          if (Status e = k.PutDocument(b, d); !e.ok()) return e;
+        }
+        made.push_back(p);
+      }
+      return std::string("{}");
+    });
+    if (!s.ok()) return s;
+    s = Wait((*customers)->writer(), [&](WriteBatch& b) -> Result<std::string> {
+      for (const auto& p : made) {
+        Status e = (*customers)->PutKycAggregate(b, p->customer_id, p->brand, p->status, p->level,
+                                                 p->risk_level, kSeedTime);
+        if (!e.ok()) return e;
+      }
+      return std::string("{}");
+    });
+    if (!s.ok()) return s;
+    if (o.progress) {
+      std::fprintf(stderr, "\r  seeded %lld of %lld profiles   ", (long long)last,
+                   (long long)o.profiles);
+    }
+  }
+  if (o.progress) std::fprintf(stderr, "\n");
+  pool.join();
+  return Status::Ok();
+}
+
+}  // namespace kyc::bench

@@ -1,0 +1,34 @@
+// The data set of kyc-bench: N customers, each with a profile of 3 steps and 2 documents,
+// written straight into the bases of a data directory (the server must be stopped).
+//
+// Layout (so the load generator can address rows without asking):
+//   customer c (1..N): profile id c, brand SeedBrand(c % kSeedBrands);
+//   steps 3c-2 (level 1, approved), 3c-1 (level 2, approved or pending), 3c (level 3,
+//   required, or approved for every fifth customer); documents 2c-1 and 2c on the first
+//   two steps. Templates: proof_id, proof_address, source_of_funds per brand.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "protocol/status.h"
+
+namespace kyc::bench {
+
+inline constexpr int kSeedBrands = 4;
+std::string SeedBrand(int i);
+std::string SeedBrandOf(int64_t customer);
+// Customers whose level-3 step is still required (the write mix uses those).
+bool SeedHasRequiredStep(int64_t customer);
+inline int64_t SeedRequiredStep(int64_t customer) { return 3 * customer; }
+
+struct SeedOptions {
+  std::string data_dir = "./data";
+  int64_t profiles = 10000;
+  int64_t batch = 20000;  // profiles per transaction
+  bool progress = true;
+};
+
+Status SeedDirect(const SeedOptions& options);
+
+}  // namespace kyc::bench
