@@ -10,7 +10,8 @@ build="$(cd "${1:-build}" && pwd)"
 secs="${SECS:-10}"
 big="${BIG:-1000000}"
 small="${SMALL:-10000}"
-base="${BASE:-100000}"
+base="${BASE:-200000}"
+wsecs=$(( secs < 5 ? secs : 5 ))  # write runs use up seeded customers
 here="$(cd "$(dirname "$0")" && pwd)"
 
 need=()
@@ -59,7 +60,7 @@ start_kyc() {
 stop_kyc() { kill -TERM "$kyc_pid"; wait "$kyc_pid" 2>/dev/null || true; }
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-bench() { "$build/kyc-bench" run --quiet --port "$kyc_tcp" "$@"; }
+bench() { "$build/kyc-bench" run --quiet --port "$kyc_tcp" "$@" || true; }
 
 echo "seeding $base profiles (3 steps, 2 documents each)..." >&2
 "$build/kyc-bench" seed --data "$work/base" --profiles "$base" >/dev/null 2>&1
@@ -105,19 +106,19 @@ stop_kyc
 
 # ---- W1, W2: durable writes vs pgbench TPC-B
 start_kyc "$work/base"
-w1=$(bench --mix write --connections 50 --seconds "$secs")
+w1=$(bench --mix write --connections 50 --seconds "$wsecs" --first-customer 1)
 stop_kyc
 w1_ours=$(echo "$w1" | field throughput)
 start_kyc "$work/base" --no-group-commit
-w2=$(bench --mix write --connections 50 --seconds "$secs")
+w2=$(bench --mix write --connections 50 --seconds "$wsecs" --first-customer $((base / 2)))
 stop_kyc
 w2_single=$(echo "$w2" | field throughput)
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-mkdir -p "$work/pg" && chown postgres "$work/pg"
+mkdir -p "$work/pg" "$work/pgsock" && chown postgres "$work/pg" "$work/pgsock"
 runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" \
-  -o "-c listen_addresses=127.0.0.1 -p 5439 -k $work -c fsync=on -c synchronous_commit=on" \
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pgsock/server.log" \
+  -o "-c listen_addresses=127.0.0.1 -p 5439 -k $work/pgsock -c fsync=on -c synchronous_commit=on" \
   -w start >/dev/null
 runuser -u postgres -- "$pgbin/pgbench" -h 127.0.0.1 -p 5439 -i -s 10 postgres >/dev/null 2>&1
 w1_pg=$(runuser -u postgres -- "$pgbin/pgbench" -h 127.0.0.1 -p 5439 -c 8 -j 2 -T 20 postgres 2>/dev/null \

@@ -227,6 +227,7 @@ Result<LoadReport> RunLoad(const LoadOptions& o) {
   auto token = StaffLogin(o);
   if (!token.ok()) return token.status();
   Shared shared{o, *token};
+  shared.next_customer = o.first_customer - 1;
   {
     TcpClient c;
     if (Status s = c.Connect(o.host, o.port); !s.ok()) return s;

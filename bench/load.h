@@ -24,6 +24,7 @@ struct LoadOptions {
   // write: KycSubmitStep of a required step as its customer, then MngApproveKycStep
   std::string mix = "read";
   bool progress = true;      // a progress line on stderr every second
+  int64_t first_customer = 1;  // write mix: customers from here on (each is used once)
 };
 
 struct LoadReport {

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--requests", load.requests, "stop after this many (instead of --seconds)");
   run_cmd->add_option("--mix", load.mix)->check(CLI::IsMember({"read", "list", "write"}));
   run_cmd->add_flag("--quiet", quiet, "no progress line");
+  run_cmd->add_option("--first-customer", load.first_customer,
+                      "write mix: use seeded customers from this one on (each once)");
 
   kyc::bench::CrashWriterOptions crash;
   auto* writer_cmd = app.add_subcommand("crash-writer",
