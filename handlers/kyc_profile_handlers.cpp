@@ -190,13 +190,25 @@ Result<std::string> MngGetKycCustomer(Call& c) {
   ParamReader p(c.params);
   CustomerKey key = ReadCustomer(p);
   if (Status s = p.Finish(); !s.ok()) return s;
+  // The aggregate is derived from the profile: answer from the profile in memory, so a
+  // caller reads its own KYC change even before the customers base has stored it.
   auto cust = c.core.customers().customers().Find(key.customer_id, key.brand);
-  if (!cust) {
+  auto prof = c.core.kyc().profiles().Find(key.customer_id, key.brand);
+  if (!cust && !prof) {
     return Error(Code::kNotFound, "customer {} of brand '{}' not found", key.customer_id,
                  key.brand);
   }
+  Customer view = cust ? *cust : Customer{};
+  if (prof) {
+    view.customer_id = prof->customer_id;
+    view.brand = prof->brand;
+    view.kyc_status = prof->status;
+    view.kyc_level = prof->level;
+    view.kyc_risk_level = prof->risk_level;
+    view.updated_at = std::max(view.updated_at, prof->updated_at);
+  }
   JsonOut o;
-  WriteCustomer(o, *cust);
+  WriteCustomer(o, view);
   return o.Take();
 }
 

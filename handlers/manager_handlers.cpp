@@ -130,7 +130,7 @@ Result<std::string> MngGetManagers(Call& c) {
   o.BeginObject().Key("items").BeginArray();
   int64_t total = 0;
   c.core.staff().managers().Scan([&](const ManagerSet::Ptr& m) {
-    if (total >= page.offset && total < page.offset + page.limit) WriteManager(o, *m);
+    if (total >= page.offset && total - page.offset < page.limit) WriteManager(o, *m);
     ++total;
     return true;
   });

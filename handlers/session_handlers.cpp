@@ -55,7 +55,14 @@ Result<std::string> Login(Call& c) {
   proto.type = m->session_type;
   proto.manager_id = m->id;
   proto.login = m->login;
-  c.attach = c.core.sessions().Create(proto, c.core.options().staff_session_ttl);
+  auto session = c.core.sessions().Create(proto, c.core.options().staff_session_ttl);
+  // The account may have been disabled or given a new password or type while the
+  // password was being verified: its revocation ran before this session existed.
+  if (c.core.staff().managers().Get(m->id) != m) {
+    c.core.sessions().Revoke(*session);
+    return Status(Code::kUnauthorized, "the account changed during login; log in again");
+  }
+  c.attach = std::move(session);
   return SessionJson(*c.attach);
 }
 

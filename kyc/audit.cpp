@@ -1,6 +1,7 @@
 #include "kyc/audit.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace kyc {
 
@@ -64,6 +65,7 @@ std::vector<AuditLog::Ptr> AuditLog::List(const AuditFilter& f) const {
       if (!take(LockedGet(*it))) break;
     }
   } else {
+    if (f.after_id == std::numeric_limits<int64_t>::max()) return out;
     LockedScanFrom(f.after_id + 1, take);
   }
   return out;

@@ -32,7 +32,7 @@ class HttpSession;
 
 struct HttpServer::Impl {
   Impl(asio::io_context& io, Dispatcher& d, const HttpOptions& o)
-      : io(io), acceptor(io), dispatcher(d), options(o) {}
+      : io(io), acceptor(asio::make_strand(io)), dispatcher(d), options(o) {}
   void Accept();
 
   asio::io_context& io;
@@ -64,7 +64,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Stop() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (!self->busy_) self->stream_.socket().close();
+      if (!self->busy_) return self->stream_.socket().close();
+      // A request still being received or answered gets a short deadline, not the idle one.
+      self->stream_.expires_after(std::chrono::seconds(10));
     });
   }
 

@@ -21,6 +21,7 @@ Connection::Connection(asio::ip::tcp::socket socket, Dispatcher& dispatcher,
     : socket_(std::move(socket)),
       strand_(asio::make_strand(socket_.get_executor())),
       idle_(strand_),
+      drain_deadline_(strand_),
       dispatcher_(dispatcher),
       options_(options),
       read_buf_(kReadChunk) {
@@ -47,6 +48,11 @@ void Connection::Drain() {
     self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
     self->ProcessInput();  // answers requests already buffered with `unavailable`
     self->Flush();
+    // A client that does not read its last answers must not hold up the shutdown.
+    self->drain_deadline_.expires_after(std::chrono::seconds(10));
+    self->drain_deadline_.async_wait([self](const error_code& ec) {
+      if (!ec) self->Close();
+    });
   });
 }
 
@@ -59,7 +65,9 @@ void Connection::ArmIdleTimer() {
   idle_.expires_at(last_activity_ + idle);
   idle_.async_wait([self = shared_from_this(), idle](const error_code& ec) {
     if (ec || self->closed_) return;
-    bool busy = !self->slots_.empty() || self->writing_;
+    // A connection is busy while the server works on its requests; a client that stops
+    // reading its answers is idle (its stuck write must not keep it open forever).
+    bool busy = self->running_ > 0;
     if (!busy && std::chrono::steady_clock::now() - self->last_activity_ >= idle) {
       spdlog::debug("closing idle connection from {}", self->peer_);
       return self->Close();
@@ -72,6 +80,9 @@ void Connection::ArmIdleTimer() {
 void Connection::DoRead() {
   if (reading_ || read_closed_ || closed_) return;
   if (slots_.size() >= options_.max_in_flight) return;  // back-pressure: resume on flush
+  // Requests waiting behind a running one (a login, a write) are not read past one whole
+  // frame: the buffer stays bounded and reading resumes when that request completes.
+  if (in_.size() - in_pos_ >= options_.frame.max_body + kFrameHeaderSize) return;
   reading_ = true;
   socket_.async_read_some(
       asio::buffer(read_buf_),
@@ -252,6 +263,7 @@ void Connection::Close() {
   read_closed_ = true;
   error_code ec;
   idle_.cancel();
+  drain_deadline_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
 }

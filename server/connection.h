@@ -65,6 +65,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::tcp::socket socket_;
   Strand strand_;
   boost::asio::steady_timer idle_;
+  boost::asio::steady_timer drain_deadline_;
   Dispatcher& dispatcher_;
   ConnectionOptions options_;
   std::string peer_;

@@ -22,7 +22,10 @@ Result<tcp::endpoint> ListenOn(tcp::acceptor& acceptor, const Endpoint& at) {
 }
 
 TcpServer::TcpServer(asio::io_context& io, Dispatcher& dispatcher, const ConnectionOptions& options)
-    : io_(io), acceptor_(io), dispatcher_(dispatcher), options_(options) {}
+    : io_(io),
+      acceptor_(boost::asio::make_strand(io)),  // accept, its handler and close() in turn
+      dispatcher_(dispatcher),
+      options_(options) {}
 
 Result<tcp::endpoint> TcpServer::Listen(const Endpoint& at) { return ListenOn(acceptor_, at); }
 
