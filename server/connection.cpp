@@ -46,13 +46,14 @@ void Connection::Drain() {
     error_code ec;
     // Wakes the pending read with EOF; writes of responses still go out.
     self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
-    self->ProcessInput();  // answers requests already buffered with `unavailable`
-    self->Flush();
-    // A client that does not read its last answers must not hold up the shutdown.
+    // A client that does not read its last answers must not hold up the shutdown. Armed
+    // first: Flush() below may close the connection at once, and Close() cancels it.
     self->drain_deadline_.expires_after(std::chrono::seconds(10));
     self->drain_deadline_.async_wait([self](const error_code& ec) {
       if (!ec) self->Close();
     });
+    self->ProcessInput();  // answers requests already buffered with `unavailable`
+    self->Flush();
   });
 }
 
