@@ -92,6 +92,10 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
   const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
   if (Status s = base->db_->Migrate(migrations); !s.ok()) return s;
   if (Status s = base->Load(); !s.ok()) return s;
+  auto invalidate = [cache = &base->profile_json_](int64_t id) { cache->Invalidate(id); };
+  base->profiles_.OnChange(invalidate);
+  base->steps_.OnChange(invalidate);
+  base->documents_.OnChange(invalidate);
   base->writer_ = std::make_unique<WriterQueue>("kyc", writers, *base->db_, options.group_commit,
                                                 &base->snapshot_mu_);
   return base;

@@ -9,6 +9,7 @@
 #include "bases/audit_store.h"
 #include "bases/sqlite.h"
 #include "bases/writer_queue.h"
+#include "kyc/json_cache.h"
 #include "kyc/profiles.h"
 #include "kyc/templates.h"
 
@@ -36,6 +37,8 @@ class KycBase {
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
+  // Rendered full profiles (fields, steps, documents), dropped when any of them changes.
+  JsonCache& profile_json() { return profile_json_; }
 
   // Writer strand only. Stage-and-write helpers for write functions.
   TemplateSet& staged_templates() { return templates_; }
@@ -60,6 +63,7 @@ class KycBase {
   std::unique_ptr<Db> db_;
   std::unique_ptr<WriterQueue> writer_;
   std::shared_mutex snapshot_mu_;
+  JsonCache profile_json_;
   TemplateSet templates_;
   ProfileSet profiles_;
   StepSet steps_;

@@ -139,7 +139,10 @@ std::string KycTxn::ProfileJsonWithChildren(const ProfilePtr& p) const {
 }
 
 std::string ProfileJsonFull(KycBase& kyc, const Profile& p) {
+  // Rendered under the snapshot lock, so no publish (which invalidates) can interleave
+  // between reading the rows and caching their JSON.
   std::shared_lock snapshot(kyc.snapshot_mutex());
+  if (auto cached = kyc.profile_json().Get(p.id)) return *cached;
   auto current = kyc.profiles().Get(p.id);
   const kyc::Profile& prof = current ? *current : p;
   JsonOut o;
@@ -150,7 +153,9 @@ std::string ProfileJsonFull(KycBase& kyc, const Profile& p) {
   o.EndArray().Key("documents").BeginArray();
   for (const auto& d : kyc.documents().OfProfile(prof.id)) WriteDocument(o, *d);
   o.EndArray().EndObject();
-  return o.Take();
+  auto json = std::make_shared<const std::string>(o.Take());
+  if (current) kyc.profile_json().Put(prof.id, json);
+  return *json;
 }
 
 }  // namespace kyc

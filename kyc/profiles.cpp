@@ -188,6 +188,7 @@ RowPage<Profile> ProfileSet::List(const ProfileFilter& f) const {
 }
 
 void ProfileSet::Index(const Profile* before, const Profile* after) {
+  if (changed_ && after) changed_(after->id);
   if (before) {
     by_brand_status_[{before->brand, static_cast<int>(before->status)}].erase(before->id);
     by_status_[static_cast<int>(before->status)].erase(before->id);
@@ -245,6 +246,7 @@ std::vector<StepSet::Ptr> StepSet::StagedOfProfile(int64_t profile_id) const {
 }
 
 void StepSet::Index(const Step* before, const Step* after) {
+  if (changed_ && after) changed_(after->profile_id);
   if (!before && after) by_profile_.Move(std::nullopt, after->profile_id, after->id);
 }
 
@@ -325,6 +327,7 @@ RowPage<Document> DocumentSet::List(const DocumentFilter& f) const {
 }
 
 void DocumentSet::Index(const Document* before, const Document* after) {
+  if (changed_ && after) changed_(after->profile_id);
   if (!before && after) {
     by_profile_.Move(std::nullopt, after->profile_id, after->id);
     if (after->step_id) by_step_.Move(std::nullopt, *after->step_id, after->id);

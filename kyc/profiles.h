@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -89,8 +90,12 @@ struct RowPage {
   int64_t total = 0;
 };
 
+// Called under the table's exclusive lock with the profile a published change touched.
+using ProfileChanged = std::function<void(int64_t profile_id)>;
+
 class ProfileSet : public StagedTable<Profile> {
  public:
+  void OnChange(ProfileChanged fn) { changed_ = std::move(fn); }
   // Any thread.
   Ptr Find(int64_t customer_id, std::string_view brand) const;
   // Served from the narrowest index the filter allows; never a scan of every profile when
@@ -111,6 +116,7 @@ class ProfileSet : public StagedTable<Profile> {
   std::unordered_map<std::string, std::set<int64_t>> by_brand_;
   std::map<std::pair<std::string, int>, std::set<int64_t>> by_brand_status_;
   std::unordered_map<int, std::set<int64_t>> by_status_;
+  ProfileChanged changed_;
 };
 
 // Rows grouped by a parent id (steps by profile, documents by profile and by step).
@@ -125,6 +131,7 @@ class ChildIndex {
 
 class StepSet : public StagedTable<Step> {
  public:
+  void OnChange(ProfileChanged fn) { changed_ = std::move(fn); }
   std::vector<Ptr> OfProfile(int64_t profile_id) const;        // any thread, id order
   std::vector<Ptr> StagedOfProfile(int64_t profile_id) const;  // writer strand
 
@@ -133,6 +140,7 @@ class StepSet : public StagedTable<Step> {
 
  private:
   ChildIndex by_profile_;
+  ProfileChanged changed_;
 };
 
 struct DocumentFilter {
@@ -148,6 +156,7 @@ struct DocumentFilter {
 
 class DocumentSet : public StagedTable<Document> {
  public:
+  void OnChange(ProfileChanged fn) { changed_ = std::move(fn); }
   std::vector<Ptr> OfProfile(int64_t profile_id) const;        // any thread, id order
   std::vector<Ptr> OfStep(int64_t step_id) const;
   RowPage<Document> List(const DocumentFilter& f) const;
@@ -162,6 +171,7 @@ class DocumentSet : public StagedTable<Document> {
   ChildIndex by_profile_;
   ChildIndex by_step_;
   std::multimap<int64_t, int64_t> expiring_;  // expires_at → id, for documents that can expire
+  ProfileChanged changed_;
 };
 
 // A document can still expire while it is uploaded, pending or approved.
