@@ -86,11 +86,10 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
                                                boost::asio::any_io_executor writers,
                                                const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
-  auto db = Db::Open(path, DbOptions{options.full_sync});
+  const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
+  auto db = Db::OpenMigrated(path, DbOptions{options.full_sync}, migrations);
   if (!db.ok()) return db.status();
   base->db_ = std::move(db.value());
-  const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
-  if (Status s = base->db_->Migrate(migrations); !s.ok()) return s;
   if (Status s = base->Load(); !s.ok()) return s;
   auto invalidate = [cache = &base->profile_json_](int64_t id) { cache->Invalidate(id); };
   base->profiles_.OnChange(invalidate);

@@ -107,6 +107,14 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   return db;
 }
 
+Result<std::unique_ptr<Db>> Db::OpenMigrated(const std::string& path, const DbOptions& options,
+                                             std::span<const std::string_view> migrations) {
+  auto db = Open(path, options);
+  if (!db.ok()) return db.status();
+  if (Status s = (*db)->Migrate(migrations); !s.ok()) return s;
+  return db;
+}
+
 Db::~Db() { sqlite3_close_v2(db_); }
 
 Status Db::ErrorStatus(std::string_view what) const {

@@ -75,6 +75,11 @@ class Db {
   [[nodiscard]] Status Exec(std::string_view sql);
   [[nodiscard]] Result<Stmt> Prepare(std::string_view sql);
 
+  // Open() followed by Migrate(): how every base opens its file.
+  static Result<std::unique_ptr<Db>> OpenMigrated(const std::string& path,
+                                                  const DbOptions& options,
+                                                  std::span<const std::string_view> migrations);
+
   // Applies migrations[user_version..] each in its own transaction, bumping
   // PRAGMA user_version, so a base created by an older build is brought up to date.
   [[nodiscard]] Status Migrate(std::span<const std::string_view> migrations);

@@ -86,11 +86,10 @@ Result<std::unique_ptr<StorageBase>> StorageBase::Open(const std::string& path,
                                                        boost::asio::any_io_executor writers,
                                                        const BaseOptions& options) {
   std::unique_ptr<StorageBase> base(new StorageBase());
-  auto db = Db::Open(path, DbOptions{options.full_sync});
+  const std::array<std::string_view, 1> migrations{kSchemaV1};
+  auto db = Db::OpenMigrated(path, DbOptions{options.full_sync}, migrations);
   if (!db.ok()) return db.status();
   base->db_ = std::move(db.value());
-  const std::array<std::string_view, 1> migrations{kSchemaV1};
-  if (Status s = base->db_->Migrate(migrations); !s.ok()) return s;
   if (Status s = base->Load(); !s.ok()) return s;
   base->writer_ =
       std::make_unique<WriterQueue>("storage", writers, *base->db_, options.group_commit);
