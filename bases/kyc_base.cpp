@@ -86,6 +86,7 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
                                                boost::asio::any_io_executor writers,
                                                const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
+  base->profile_json_.set_max_bytes(options.profile_cache_bytes);
   const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
   auto db = Db::OpenMigrated(path, DbOptions{options.full_sync}, migrations);
   if (!db.ok()) return db.status();

@@ -18,6 +18,7 @@ namespace kyc {
 struct BaseOptions {
   bool group_commit = true;  // false: one transaction per write (for comparison)
   bool full_sync = true;     // synchronous=FULL
+  size_t profile_cache_bytes = JsonCache::kDefaultBytes;  // rendered profiles kept in memory
 };
 
 class KycBase {

@@ -13,20 +13,29 @@ namespace kyc::handlers {
 namespace {
 
 // {id} or {customer_id, brand}.
-Result<std::shared_ptr<const Profile>> FindProfile(Call& c, ParamReader& p) {
-  auto id = p.OptInt("id");
+struct ProfileRef {
+  std::optional<int64_t> id;
   std::optional<CustomerKey> key;
-  if (!id || p.Has("customer_id") || p.Has("brand")) key = ReadCustomer(p);
+};
+
+Result<ProfileRef> ReadProfileRef(ParamReader& p) {
+  ProfileRef ref;
+  ref.id = p.OptInt("id");
+  if (!ref.id || p.Has("customer_id") || p.Has("brand")) ref.key = ReadCustomer(p);
   if (Status s = p.Finish(); !s.ok()) return s;
-  if (id && key) {
+  if (ref.id && ref.key) {
     return Status(Code::kBadRequest, "give either 'id' or 'customer_id' and 'brand', not both");
   }
+  return ref;
+}
+
+Result<std::shared_ptr<const Profile>> FindProfile(Call& c, const ProfileRef& ref) {
   auto& profiles = c.core.kyc().profiles();
-  auto prof = id ? profiles.Get(*id) : profiles.Find(key->customer_id, key->brand);
+  auto prof = ref.id ? profiles.Get(*ref.id) : profiles.Find(ref.key->customer_id, ref.key->brand);
   if (!prof) {
-    if (id) return Error(Code::kNotFound, "profile {} not found", *id);
-    return Error(Code::kNotFound, "no KYC profile for customer {} of brand '{}'", key->customer_id,
-                 key->brand);
+    if (ref.id) return Error(Code::kNotFound, "profile {} not found", *ref.id);
+    return Error(Code::kNotFound, "no KYC profile for customer {} of brand '{}'",
+                 ref.key->customer_id, ref.key->brand);
   }
   return prof;
 }
@@ -35,7 +44,13 @@ Result<std::shared_ptr<const Profile>> FindProfile(Call& c, ParamReader& p) {
 
 Result<std::string> MngGetKycProfile(Call& c) {
   ParamReader p(c.params);
-  auto prof = FindProfile(c, p);
+  auto ref = ReadProfileRef(p);
+  if (!ref.ok()) return ref.status();
+  // The hot path of dealers' terminals: a cached profile needs no look-up at all.
+  if (ref->id) {
+    if (auto cached = c.core.kyc().profile_json().Get(*ref->id)) return *cached;
+  }
+  auto prof = FindProfile(c, *ref);
   if (!prof.ok()) return prof.status();
   return ProfileJsonFull(c.core.kyc(), **prof);
 }

@@ -139,10 +139,12 @@ std::string KycTxn::ProfileJsonWithChildren(const ProfilePtr& p) const {
 }
 
 std::string ProfileJsonFull(KycBase& kyc, const Profile& p) {
-  // Rendered under the snapshot lock, so no publish (which invalidates) can interleave
-  // between reading the rows and caching their JSON.
-  std::shared_lock snapshot(kyc.snapshot_mutex());
+  // A cached entry is current: a publish drops the entries of what it changes before
+  // readers can see the change.
   if (auto cached = kyc.profile_json().Get(p.id)) return *cached;
+  // Rendered under the snapshot lock, so no publish can interleave between reading the
+  // rows and caching their JSON.
+  std::shared_lock snapshot(kyc.snapshot_mutex());
   auto current = kyc.profiles().Get(p.id);
   const kyc::Profile& prof = current ? *current : p;
   JsonOut o;

@@ -108,6 +108,7 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
   }
   auto& core = c.core;
   std::string sync;
+  int64_t cache_mib = -1;
   Status steps[] = {
       Take(t, "data", core.data_dir),
       Take(t, "tcp", c.tcp),
@@ -132,6 +133,7 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
       Take(t, "password_hash.mem_limit", core.password_hash.mem_limit),
       Take(t, "bases.group_commit", core.bases.group_commit),
       Take(t, "bases.synchronous", sync),
+      Take(t, "cache.profile_json_mib", cache_mib),
       Take(t, "storage.max_upload_bytes", core.max_upload_bytes),
       Take(t, "kyc.expiry_interval", core.expiry_interval),
   };
@@ -141,6 +143,12 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
   if (Status s = ApplyPolicy(t, core.policy); !s.ok()) return s;
   if (core.expiry_interval < 1) {
     return Status(Code::kBadRequest, "config key 'kyc.expiry_interval' must be >= 1");
+  }
+  if (cache_mib != -1) {
+    if (cache_mib < 0 || cache_mib > (int64_t{1} << 20)) {
+      return Status(Code::kBadRequest, "config key 'cache.profile_json_mib' must be 0..1048576");
+    }
+    core.bases.profile_cache_bytes = static_cast<size_t>(cache_mib) << 20;
   }
   if (!sync.empty()) {
     if (sync != "full" && sync != "normal") {
