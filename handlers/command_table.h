@@ -50,6 +50,8 @@ struct OrderKey {
   BaseId base = BaseId::kNone;
 };
 OrderKey OrderingOf(std::string_view command);
+// Reads run on the calling thread; writes go to their base's strand, slow work to a pool.
+inline bool RunsInline(const CommandSpec& spec) { return !(spec.flags & (kWrite | kSlow)); }
 // nullptr for an unknown name.
 const CommandSpec* FindCommand(std::string_view name);
 

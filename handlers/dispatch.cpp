@@ -67,13 +67,30 @@ Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& sessio
   return Status::Ok();
 }
 
-void Dispatcher::Dispatch(Request req, Completion done) {
+std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
   const CommandSpec* spec = FindCommand(req.command);
-  if (!spec) {
-    return done(ErrorResponse(Error(Code::kUnknownCommand, "unknown command '{}'", req.command)));
+  if (spec && !RunsInline(*spec)) return std::nullopt;
+  if (!spec) return ErrorResponse(Error(Code::kUnknownCommand, "unknown command '{}'", req.command));
+  if (Status s = CheckAccess(*spec, req.session); !s.ok()) return ErrorResponse(std::move(s));
+  std::optional<Result<Params>> parsed;
+  if (!req.params) {
+    parsed.emplace(ParseParams(req.json, core_.options().max_json_depth));
+    if (!parsed->ok()) return ErrorResponse(parsed->status());
   }
-  if (Status s = CheckAccess(*spec, req.session); !s.ok()) return done(ErrorResponse(std::move(s)));
+  const Params& params = req.params ? *req.params : parsed->value();
+  Call call{core_, req.session.get(), params, req.peer, nullptr, core_.clock().Now()};
+  call.upload = req.upload.get();
+  auto r = RunHandler(*spec, call);
+  return MakeResponse(std::move(r), &call);
+}
 
+void Dispatcher::Dispatch(Request req, Completion done) {
+  if (auto answer = DispatchInline(req)) return done(std::move(*answer));
+
+  // A write or slow work: the same checks, then the handler runs on its base's writer
+  // strand or on the blocking pool, and its state travels with it.
+  const CommandSpec* spec = FindCommand(req.command);
+  if (Status s = CheckAccess(*spec, req.session); !s.ok()) return done(ErrorResponse(std::move(s)));
   Params params;
   if (req.params) {
     params = std::move(*req.params);
@@ -83,8 +100,7 @@ void Dispatcher::Dispatch(Request req, Completion done) {
     params = std::move(parsed.value());
   }
 
-  // The handler runs where the command's flags say: inline for reads, on the writer strand
-  // of its base for writes, on the blocking pool for slow work. State moves with it.
+  // Work that leaves this thread takes its state along.
   struct State {
     Params params;
     SessionPtr session;
@@ -112,17 +128,11 @@ void Dispatcher::Dispatch(Request req, Completion done) {
         });
     return;
   }
-  if (spec->flags & kSlow) {
-    boost::asio::post(core_.blocking(), [spec, state, make_call, done = std::move(done)] {
-      Call call = make_call(nullptr);
-      auto r = RunHandler(*spec, call);
-      done(MakeResponse(std::move(r), &call));
-    });
-    return;
-  }
-  Call call = make_call(nullptr);
-  auto r = RunHandler(*spec, call);
-  done(MakeResponse(std::move(r), &call));
+  boost::asio::post(core_.blocking(), [spec, state, make_call, done = std::move(done)] {
+    Call call = make_call(nullptr);
+    auto r = RunHandler(*spec, call);
+    done(MakeResponse(std::move(r), &call));
+  });
 }
 
 }  // namespace kyc

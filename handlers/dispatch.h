@@ -40,6 +40,11 @@ class Dispatcher {
   // Never throws; every failure becomes an error Response.
   void Dispatch(Request request, Completion done);
 
+  // The fast path for transports that can take an answer at once: when the request needs
+  // no other thread (an unknown command, a failed check, a read), runs it here and returns
+  // its answer; `request` is only read. Otherwise returns nullopt: call Dispatch.
+  std::optional<Response> DispatchInline(const Request& request);
+
   // The access checks alone (no session → unauthorized; wrong type → forbidden), for the
   // REST gateway to refuse a request before it reads a large body.
   Status CheckAccess(const CommandSpec& spec, const SessionPtr& session) const;

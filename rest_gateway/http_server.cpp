@@ -31,11 +31,11 @@ class HttpSession;
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(asio::io_context& io, Dispatcher& d, const HttpOptions& o)
-      : io(io), acceptor(asio::make_strand(io)), dispatcher(d), options(o) {}
+  Impl(IoPool& io, Dispatcher& d, const HttpOptions& o)
+      : io(io), acceptor(asio::make_strand(io.First())), dispatcher(d), options(o) {}
   void Accept();
 
-  asio::io_context& io;
+  IoPool& io;
   tcp::acceptor acceptor;
   Dispatcher& dispatcher;
   HttpOptions options;
@@ -295,7 +295,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(io.Next()), [this](error_code ec, tcp::socket socket) {
     {
       std::lock_guard lock(mu);
       if (stopped) return;
@@ -315,7 +315,7 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-HttpServer::HttpServer(asio::io_context& io, Dispatcher& dispatcher, const HttpOptions& options)
+HttpServer::HttpServer(IoPool& io, Dispatcher& dispatcher, const HttpOptions& options)
     : impl_(std::make_shared<Impl>(io, dispatcher, options)) {}
 
 HttpServer::~HttpServer() = default;

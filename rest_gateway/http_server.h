@@ -9,6 +9,7 @@
 
 #include "handlers/dispatch.h"
 #include "server/config.h"
+#include "server/io_pool.h"
 
 namespace kyc {
 
@@ -20,7 +21,7 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& io, Dispatcher& dispatcher, const HttpOptions& options);
+  HttpServer(IoPool& io, Dispatcher& dispatcher, const HttpOptions& options);
   ~HttpServer();
 
   Result<boost::asio::ip::tcp::endpoint> Listen(const Endpoint& at);

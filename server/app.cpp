@@ -57,11 +57,12 @@ int RunServer(const ServerConfig& config) {
     }
   }
 
-  asio::io_context io(config.io_threads);
+  IoPool pool(config.io_threads);
+  asio::io_context& io = pool.First();
   Dispatcher dispatcher(**core);
   ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout};
-  TcpServer tcp(io, dispatcher, conn_options);
-  HttpServer http(io, dispatcher,
+  TcpServer tcp(pool, dispatcher, conn_options);
+  HttpServer http(pool, dispatcher,
                   HttpOptions{config.http_body_limit, config.core.max_upload_bytes + (64u << 10),
                               config.idle_timeout});
 
@@ -110,14 +111,12 @@ int RunServer(const ServerConfig& config) {
     tcp.Stop();
     http.Stop();
     asio::post(expiry_strand, [&] { expiry.cancel(); });
+    pool.Release();
   });
 
-  // io.run() returns once the listeners are closed and every connection has drained:
-  // requests away on a writer strand hold work on the I/O context until answered.
-  std::vector<std::thread> threads;
-  for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : threads) t.join();
+  // Run() returns once the listeners are closed and every connection has drained:
+  // requests away on a writer strand hold work on their I/O context until answered.
+  pool.Run();
 
   writers.join();  // every queued write has committed (or failed) by now
   blocking.join();

@@ -14,6 +14,9 @@ using boost::system::error_code;
 
 namespace {
 constexpr size_t kReadChunk = 64 * 1024;
+// Answers waiting behind a write in progress; past this the connection stops taking
+// requests until the socket drains (a client that does not read cannot grow it).
+constexpr size_t kMaxPendingOut = 256 * 1024;
 }
 
 Connection::Connection(asio::ip::tcp::socket socket, Dispatcher& dispatcher,
@@ -80,7 +83,7 @@ void Connection::ArmIdleTimer() {
 
 void Connection::DoRead() {
   if (reading_ || read_closed_ || closed_) return;
-  if (slots_.size() >= options_.max_in_flight) return;  // back-pressure: resume on flush
+  if (OutputFull()) return;  // back-pressure: resumes when a write completes
   // Requests waiting behind a running one (a login, a write) are not read past one whole
   // frame: the buffer stays bounded and reading resumes when that request completes.
   if (in_.size() - in_pos_ >= options_.frame.max_body + kFrameHeaderSize) return;
@@ -129,7 +132,7 @@ bool Connection::MayStart(const OrderKey& key) const {
 void Connection::ProcessInput() {
   if (processing_) return;
   processing_ = true;
-  while (!closed_ && in_pos_ < in_.size() && slots_.size() < options_.max_in_flight) {
+  while (!closed_ && in_pos_ < in_.size() && !OutputFull()) {
     std::string_view avail(in_.data() + in_pos_, in_.size() - in_pos_);
     DecodeResult d = DecodeFrame(avail, options_.frame);
     if (d.state == DecodeState::kNeedMore) break;
@@ -166,7 +169,43 @@ void Connection::ProcessInput() {
   processing_ = false;
 }
 
+bool Connection::OutputFull() const {
+  return slots_.size() >= options_.max_in_flight || pending_.size() >= kMaxPendingOut;
+}
+
+void Connection::ApplySessionEffects(Response& r) {
+  if (r.attach) session_ = std::move(r.attach);
+  if (r.detach) session_.reset();
+}
+
 void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
+  Request req;
+  req.command = f.name;
+  req.json = f.json;  // parsed inside Dispatch before it returns
+  req.peer = peer_;
+  if (key.ordering != Ordering::kWrite) {
+    // Lent, not copied: every connection of one login shares the session, and a copy per
+    // request would bounce its reference count between cores. DispatchInline only reads it.
+    req.session = std::move(session_);
+    std::optional<Response> r = dispatcher_.DispatchInline(req);
+    session_ = std::move(req.session);
+    if (r) {
+      ApplySessionEffects(*r);
+      if (slots_.empty()) {
+        AppendFrame(pending_, f.request_id, FrameKind::kResponse, FrameStatus(r->status.code()),
+                    f.name, r->body);
+      } else {
+        Slot& slot = slots_.emplace_back();
+        slot.seq = next_seq_++;
+        slot.request_id = f.request_id;
+        slot.name = std::string(f.name);
+        Answer(slot, r->status, r->body);
+      }
+      return;
+    }
+  }
+  req.session = session_;
+
   Slot& slot = slots_.emplace_back();
   slot.seq = next_seq_++;
   slot.request_id = f.request_id;
@@ -179,11 +218,6 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
   }
   if (key.ordering == Ordering::kBarrier) barrier_ = true;
 
-  Request req;
-  req.command = f.name;
-  req.json = f.json;  // parsed inside Dispatch before it returns
-  req.session = session_;
-  req.peer = peer_;
   uint64_t seq = slot.seq;
   // The work guard keeps the I/O loop alive while a write or slow request is away on
   // another pool, so a graceful shutdown waits for its answer.
@@ -223,8 +257,7 @@ void Connection::Answer(Slot& slot, const Status& status, std::string_view body)
 }
 
 void Connection::Complete(uint64_t seq, Response r) {
-  if (r.attach) session_ = std::move(r.attach);
-  if (r.detach) session_.reset();
+  ApplySessionEffects(r);
   if (Slot* slot = FindSlot(seq)) Answer(*slot, r.status, r.body);
   if (closed_ || processing_) return;  // the running ProcessInput carries on
   ProcessInput();  // a request may have been waiting for this one
@@ -233,19 +266,24 @@ void Connection::Complete(uint64_t seq, Response r) {
 }
 
 void Connection::Flush() {
-  if (writing_ || closed_) return;
-  out_.clear();
-  bool close_after = false;
+  if (closed_) return;
   while (!slots_.empty() && slots_.front().ready) {
-    out_ += slots_.front().frame;
-    close_after = close_after || slots_.front().close_after;
+    pending_ += slots_.front().frame;
+    close_after_pending_ = close_after_pending_ || slots_.front().close_after;
     slots_.pop_front();
   }
-  if (out_.empty()) {
+  if (writing_) return;  // the write in progress calls Flush again when it is done
+  if (pending_.empty()) {
     // Nothing left to answer and nothing more will be read: the connection is done.
     if (read_closed_ && slots_.empty() && running_ == 0) Close();
     return;
   }
+  // Two buffers that swap roles: answers gather in one while the other is on the wire,
+  // and both keep their capacity, so steady traffic allocates nothing here.
+  out_.swap(pending_);
+  pending_.clear();
+  bool close_after = close_after_pending_;
+  close_after_pending_ = false;
   writing_ = true;
   asio::async_write(socket_, asio::buffer(out_),
                     asio::bind_executor(strand_, [self = shared_from_this(), close_after](

@@ -1,14 +1,18 @@
 // One TCP connection of the command protocol.
 //
 // Everything a connection does runs on its own strand. Requests are decoded as bytes
-// arrive and dispatched at once (pipelining); each takes a response slot, and slots are
+// arrive and dispatched at once (pipelining). Reads are answered inline: when nothing
+// earlier is still pending, the response is encoded straight into the next write. A
+// request that leaves the strand (a write, slow work) takes a response slot; slots are
 // flushed strictly in request order, gathered into one write. At most `max_in_flight`
-// slots exist: while full, the connection stops reading (back-pressure).
+// slots exist, and at most kMaxPendingOut bytes of answers wait for the socket: while
+// either is full, the connection stops reading (back-pressure).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -58,6 +62,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Takes a slot answered at once with an error (the request is not dispatched).
   Slot& AnswerNow(uint32_t request_id, std::string_view name, const Status& error);
   void Answer(Slot& slot, const Status& status, std::string_view body);
+  void ApplySessionEffects(Response& r);
+  bool OutputFull() const;
   void Flush();
   void ArmIdleTimer();
   void Close();
@@ -76,6 +82,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Slot> slots_;    // in request order
   uint64_t next_seq_ = 1;
   std::string out_;           // the write in progress
+  std::string pending_;       // answers in order after out_, waiting for the next write
+  bool close_after_pending_ = false;
   SessionPtr session_;
 
   // Ordering of pipelined requests (see OrderingOf).

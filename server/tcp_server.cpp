@@ -21,9 +21,9 @@ Result<tcp::endpoint> ListenOn(tcp::acceptor& acceptor, const Endpoint& at) {
   return acceptor.local_endpoint();
 }
 
-TcpServer::TcpServer(asio::io_context& io, Dispatcher& dispatcher, const ConnectionOptions& options)
+TcpServer::TcpServer(IoPool& io, Dispatcher& dispatcher, const ConnectionOptions& options)
     : io_(io),
-      acceptor_(boost::asio::make_strand(io)),  // accept, its handler and close() in turn
+      acceptor_(boost::asio::make_strand(io.First())),  // accept, its handler and close() in turn
       dispatcher_(dispatcher),
       options_(options) {}
 
@@ -32,7 +32,7 @@ Result<tcp::endpoint> TcpServer::Listen(const Endpoint& at) { return ListenOn(ac
 void TcpServer::Start() { Accept(); }
 
 void TcpServer::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec,
+  acceptor_.async_accept(asio::make_strand(io_.Next()), [this](const boost::system::error_code& ec,
                                                         tcp::socket socket) {
     {
       std::lock_guard lock(mu_);

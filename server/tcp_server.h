@@ -11,12 +11,13 @@
 
 #include "server/config.h"
 #include "server/connection.h"
+#include "server/io_pool.h"
 
 namespace kyc {
 
 class TcpServer {
  public:
-  TcpServer(boost::asio::io_context& io, Dispatcher& dispatcher, const ConnectionOptions& options);
+  TcpServer(IoPool& io, Dispatcher& dispatcher, const ConnectionOptions& options);
 
   // Binds and listens; returns the bound endpoint (port 0 picks a free one).
   Result<boost::asio::ip::tcp::endpoint> Listen(const Endpoint& at);
@@ -27,7 +28,7 @@ class TcpServer {
  private:
   void Accept();
 
-  boost::asio::io_context& io_;
+  IoPool& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   Dispatcher& dispatcher_;
   ConnectionOptions options_;
