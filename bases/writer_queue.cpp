@@ -57,7 +57,24 @@ WriterQueue::WriterQueue(std::string name, boost::asio::any_io_executor executor
       strand_(boost::asio::make_strand(std::move(executor))),
       db_(db),
       group_commit_(group_commit),
-      publish_mutex_(publish_mutex) {}
+      publish_mutex_(publish_mutex) {
+  // Commits stay short when the WAL is copied back into the database elsewhere; without
+  // a second connection SQLite's automatic checkpoint still does it, only in the commit.
+  auto cp = Checkpointer::Attach(db_, DbOptions{});
+  if (cp.ok()) {
+    checkpointer_ = std::move(*cp);
+  } else {
+    spdlog::warn("base {}: checkpoints stay in the commit path: {}", name_, cp.status().message());
+  }
+}
+
+WriterQueue::~WriterQueue() {
+  uint64_t txns = stats_.transactions.load(), writes = stats_.writes.load();
+  if (txns > 0) {
+    spdlog::info("base {}: {} writes in {} transactions ({:.1f} per commit)", name_, writes, txns,
+                 static_cast<double>(writes) / static_cast<double>(txns));
+  }
+}
 
 void WriterQueue::Submit(WriteFn fn, WriteDone done) {
   std::lock_guard lock(mu_);

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -24,6 +25,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "bases/checkpointer.h"
 #include "bases/sqlite.h"
 #include "protocol/status.h"
 
@@ -88,6 +90,7 @@ class WriterQueue {
   // so readers that hold it shared see every table of the base at one commit.
   WriterQueue(std::string name, boost::asio::any_io_executor executor, Db& db,
               bool group_commit = true, std::shared_mutex* publish_mutex = nullptr);
+  ~WriterQueue();
 
   // Queues a write. `done` is called exactly once, on the writer strand, after commit.
   // Thread-safe.
@@ -121,6 +124,7 @@ class WriterQueue {
   bool scheduled_ = false;   // guarded by mu_: a Drain is posted or running
   std::atomic<bool> failed_{false};
   WriterStats stats_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // null: SQLite's automatic checkpoint
 };
 
 }  // namespace kyc
