@@ -54,6 +54,7 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   auto customers = CustomersBase::Open(customers_path, writers, options.bases);
   if (!customers.ok()) return customers.status();
   core->customers_ = std::move(customers.value());
+  core->mirror_ = std::make_unique<CustomerMirror>(*core->customers_, writers);
   core->file_store_ = std::make_unique<FileStore>(storage_dir, random);
   if (!options.in_memory) core->file_store_->RemoveStaleTemp();
   if (Status s = core->ReconcileCustomers(); !s.ok()) return s;
@@ -92,16 +93,7 @@ Result<bool> Core::BootstrapAdmin(const std::string& password) {
   return true;
 }
 
-void Core::UpdateCustomerAggregate(const Profile& p, int64_t now) {
-  customers_->writer().Submit(
-      [this, customer_id = p.customer_id, brand = p.brand, status = p.status, level = p.level,
-       risk = p.risk_level, now](WriteBatch& batch) -> Result<std::string> {
-        Status s = customers_->PutKycAggregate(batch, customer_id, brand, status, level, risk, now);
-        if (!s.ok()) return s;
-        return std::string("{}");
-      },
-      [](Result<std::string>) {});
-}
+void Core::UpdateCustomerAggregate(const Profile& p, int64_t now) { mirror_->Update(p, now); }
 
 Status Core::ReconcileCustomers() {
   std::promise<Result<std::string>> done;

@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "bases/customers_base.h"
+#include "handlers/customer_mirror.h"
 #include "bases/kyc_base.h"
 #include "bases/staff_base.h"
 #include "bases/storage_base.h"
@@ -63,7 +64,8 @@ class Core {
   CustomersBase& customers() { return *customers_; }
   FileStore& file_store() { return *file_store_; }
 
-  // Queues the customer's KYC aggregate update from `p` on the customers base.
+  // Queues the customer's KYC aggregate update from `p` for the customers base (see
+  // CustomerMirror: written within milliseconds, reconciled at start-up).
   void UpdateCustomerAggregate(const Profile& p, int64_t now);
   // Start-up: sets every customer's aggregate from its profile (heals a crash between
   // the kyc commit and the customers commit). Blocks until committed.
@@ -93,6 +95,7 @@ class Core {
   std::unique_ptr<StaffBase> staff_;
   std::unique_ptr<StorageBase> storage_;
   std::unique_ptr<CustomersBase> customers_;
+  std::unique_ptr<CustomerMirror> mirror_;  // after customers_: destroyed before it
   std::unique_ptr<FileStore> file_store_;
   SessionStore sessions_;
   LoginThrottle throttle_;
