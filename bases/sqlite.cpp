@@ -115,7 +115,20 @@ Result<std::unique_ptr<Db>> Db::OpenMigrated(const std::string& path, const DbOp
   return db;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  cached_.clear();  // finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
+
+Status Db::ExecCached(std::string_view sql) {
+  auto it = cached_.find(std::string(sql));
+  if (it == cached_.end()) {
+    auto st = Prepare(sql);
+    if (!st.ok()) return st.status();
+    it = cached_.emplace(std::string(sql), std::move(*st)).first;
+  }
+  return it->second.Exec();
+}
 
 Status Db::ErrorStatus(std::string_view what) const {
   return Error(Code::kInternal, "{}: {} ({})", what, sqlite3_errmsg(db_), path_);
@@ -181,17 +194,17 @@ std::string UpsertSql(std::string_view table, std::initializer_list<std::string_
 }
 
 Txn::Txn(Db& db) : db_(db) {
-  begin_ = db_.Exec("BEGIN IMMEDIATE");
+  begin_ = db_.ExecCached("BEGIN IMMEDIATE");
   open_ = begin_.ok();
 }
 
 Txn::~Txn() {
-  if (open_) (void)db_.Exec("ROLLBACK");
+  if (open_) (void)db_.ExecCached("ROLLBACK");
 }
 
 Status Txn::Commit() {
   if (!open_) return Status(Code::kInternal, "commit without an open transaction");
-  Status s = db_.Exec("COMMIT");
+  Status s = db_.ExecCached("COMMIT");
   // A failed COMMIT may leave the transaction open; the destructor rolls it back.
   if (s.ok()) open_ = false;
   return s;

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "protocol/status.h"
 
@@ -74,6 +75,9 @@ class Db {
 
   [[nodiscard]] Status Exec(std::string_view sql);
   [[nodiscard]] Result<Stmt> Prepare(std::string_view sql);
+  // Exec for a statement run over and over (BEGIN, COMMIT, SAVEPOINT …): prepared on first
+  // use and kept, instead of parsed again each time (a tenth of the KYC writer's time).
+  [[nodiscard]] Status ExecCached(std::string_view sql);
 
   // Open() followed by Migrate(): how every base opens its file.
   static Result<std::unique_ptr<Db>> OpenMigrated(const std::string& path,
@@ -92,6 +96,7 @@ class Db {
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, Stmt> cached_;
 };
 
 // `INSERT INTO table(id, c1, …) VALUES(?, …) ON CONFLICT(id) DO UPDATE SET c1=excluded.c1, …`.

@@ -18,18 +18,18 @@ Status WriteBatch::BeginWrite() {
   for (auto* s : touched_) s->BeginWrite();
   write_after_commit_ = after_commit_.size();
   write_on_rollback_ = on_rollback_.size();
-  return db_.Exec("SAVEPOINT write");
+  return db_.ExecCached("SAVEPOINT write");
 }
 
 Status WriteBatch::EndWrite(bool ok) {
-  if (ok) return db_.Exec("RELEASE write");
+  if (ok) return db_.ExecCached("RELEASE write");
   for (auto* s : touched_) s->UndoWrite();
   after_commit_.resize(write_after_commit_);
   for (size_t i = on_rollback_.size(); i > write_on_rollback_; --i) on_rollback_[i - 1]();
   on_rollback_.resize(write_on_rollback_);
-  Status s = db_.Exec("ROLLBACK TO write");
+  Status s = db_.ExecCached("ROLLBACK TO write");
   if (!s.ok()) return s;
-  return db_.Exec("RELEASE write");
+  return db_.ExecCached("RELEASE write");
 }
 
 void WriteBatch::Publish() {
