@@ -35,8 +35,12 @@ void WriteCustomer(JsonOut& o, const Customer& c) {
 
 CustomerSet::Ptr CustomerSet::Find(int64_t customer_id, std::string_view brand) const {
   std::shared_lock lock(mutex());
-  auto it = by_key_.find({customer_id, std::string(brand)});
-  return it == by_key_.end() ? nullptr : LockedGet(it->second);
+  auto it = by_customer_.find(customer_id);
+  if (it == by_customer_.end()) return nullptr;
+  for (int64_t id : it->second.ids()) {
+    if (auto c = LockedGet(id); c && c->brand == brand) return c;
+  }
+  return nullptr;
 }
 
 CustomerSet::Ptr CustomerSet::StagedFind(int64_t customer_id, std::string_view brand) const {
@@ -45,12 +49,18 @@ CustomerSet::Ptr CustomerSet::StagedFind(int64_t customer_id, std::string_view b
     if (c->customer_id == customer_id && c->brand == brand) found = c;
   });
   if (found) return found;
-  auto it = by_key_.find({customer_id, std::string(brand)});
-  return it == by_key_.end() ? nullptr : StagedGet(it->second);
+  auto it = by_customer_.find(customer_id);
+  if (it == by_customer_.end()) return nullptr;
+  for (int64_t id : it->second.ids()) {
+    if (auto c = StagedGet(id); c && c->brand == brand) return c;
+  }
+  return nullptr;
 }
 
 void CustomerSet::Index(const Customer* before, const Customer* after) {
-  if (after) by_key_[{after->customer_id, after->brand}] = after->id;
+  if (!after) return;
+  IdList& of_customer = by_customer_[after->customer_id];
+  if (!of_customer.Contains(after->id)) of_customer.Insert(after->id);
 }
 
 Result<std::unique_ptr<CustomersBase>> CustomersBase::Open(const std::string& path,

@@ -10,8 +10,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "bases/kyc_base.h"
+#include "kyc/child_index.h"
 #include "kyc/enums.h"
 
 namespace kyc {
@@ -37,7 +39,8 @@ class CustomerSet : public StagedTable<Customer> {
   void Index(const Customer* before, const Customer* after) override;
 
  private:
-  std::map<std::pair<int64_t, std::string>, int64_t> by_key_;
+  // A customer has a record per brand, a handful: Find looks at each one's brand.
+  std::unordered_map<int64_t, IdList> by_customer_;
 };
 
 class CustomersBase {

@@ -1,6 +1,7 @@
 #include "bases/kyc_base.h"
 
 #include <array>
+#include <thread>
 
 namespace kyc {
 namespace {
@@ -102,17 +103,61 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
 }
 
 Status KycBase::Load() {
+  // The write statements are prepared on the writer's connection, here, before any
+  // loader thread runs: a Db is used by one thread at a time.
   auto put = db_->Prepare(
       UpsertSql("templates", {"id", "brand", "code", "name", "description", "level", "required",
                               "active", "deleted", "form_schema", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_template_ = std::move(put.value());
+  put = db_->Prepare(UpsertSql("profiles", {"id", "customer_id", "brand", "status",
+                                            "required_level", "level", "risk_level", "created_at",
+                                            "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_profile_ = std::move(put.value());
+  put = db_->Prepare(
+      UpsertSql("steps", {"id", "profile_id", "template_id", "code", "name", "level", "status",
+                          "answers", "comment", "reject_reason", "revision_count", "submitted_at",
+                          "reviewed_at", "reviewed_by", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_step_ = std::move(put.value());
+  put = db_->Prepare(
+      UpsertSql("documents", {"id", "profile_id", "step_id", "file_id", "doc_type", "doc_number",
+                              "file_name", "content_type", "file_size", "checksum", "status",
+                              "reject_reason", "expires_at", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_document_ = std::move(put.value());
 
-  auto q = db_->Prepare(
+  // Steps and documents are most of a large base and fill separate tables, so documents
+  // load on a thread of their own through a second (reading) connection while this
+  // thread loads the rest. A ":memory:" base is private to its connection: one thread.
+  Status documents_loaded = Status::Ok();
+  std::thread documents_loader;
+  if (db_->path() != ":memory:") {
+    documents_loader = std::thread([this, &documents_loaded] {
+      auto reader = Db::Open(db_->path());
+      documents_loaded = reader.ok() ? LoadDocuments(**reader) : reader.status();
+    });
+  }
+  Status loaded = LoadTemplates(*db_);
+  if (loaded.ok()) loaded = LoadProfiles(*db_);
+  if (loaded.ok()) loaded = LoadSteps(*db_);
+  if (documents_loader.joinable()) {
+    documents_loader.join();
+  } else if (loaded.ok()) {
+    loaded = LoadDocuments(*db_);
+  }
+  if (!loaded.ok()) return loaded;
+  if (!documents_loaded.ok()) return documents_loaded;
+  return audit_.Open(*db_);
+}
+
+Status KycBase::LoadTemplates(Db& db) {
+  auto q = db.Prepare(
       "SELECT id, brand, code, name, description, level, required, active, deleted, form_schema,"
       " created_at, updated_at FROM templates ORDER BY id");
   if (!q.ok()) return q.status();
-  Status loaded = q->ForEachRow([&]() -> Status {
+  return q->ForEachRow([&]() -> Status {
     auto t = std::make_shared<Template>();
     t->id = q->Int(0);
     t->brand = q->Text(1);
@@ -129,24 +174,14 @@ Status KycBase::Load() {
     templates_.Load(std::move(t));
     return Status::Ok();
   });
-  if (!loaded.ok()) return loaded;
-  if (Status s = LoadProfiles(); !s.ok()) return s;
-  if (Status s = LoadSteps(); !s.ok()) return s;
-  if (Status s = LoadDocuments(); !s.ok()) return s;
-  return audit_.Open(*db_);
 }
 
-Status KycBase::LoadProfiles() {
-  auto put =
-      db_->Prepare(UpsertSql("profiles", {"id", "customer_id", "brand", "status", "required_level",
-                                          "level", "risk_level", "created_at", "updated_at"}));
-  if (!put.ok()) return put.status();
-  put_profile_ = std::move(put.value());
-  auto q = db_->Prepare(
+Status KycBase::LoadProfiles(Db& db) {
+  auto q = db.Prepare(
       "SELECT id, customer_id, brand, status, required_level, level, risk_level, created_at,"
       " updated_at FROM profiles ORDER BY id");
   if (!q.ok()) return q.status();
-  Status loaded = q->ForEachRow([&]() -> Status {
+  return q->ForEachRow([&]() -> Status {
     auto p = std::make_shared<Profile>();
     p->id = q->Int(0);
     p->customer_id = q->Int(1);
@@ -160,34 +195,27 @@ Status KycBase::LoadProfiles() {
     profiles_.Load(std::move(p));
     return Status::Ok();
   });
-  if (!loaded.ok()) return loaded;
-  return Status::Ok();
 }
 
-Status KycBase::LoadSteps() {
-  auto put = db_->Prepare(
-      UpsertSql("steps", {"id", "profile_id", "template_id", "code", "name", "level", "status",
-                          "answers", "comment", "reject_reason", "revision_count", "submitted_at",
-                          "reviewed_at", "reviewed_by", "created_at", "updated_at"}));
-  if (!put.ok()) return put.status();
-  put_step_ = std::move(put.value());
-  auto q = db_->Prepare(
+Status KycBase::LoadSteps(Db& db) {
+  auto q = db.Prepare(
       "SELECT id, profile_id, template_id, code, name, level, status, answers, comment,"
       " reject_reason, revision_count, submitted_at, reviewed_at, reviewed_by, created_at,"
       " updated_at FROM steps ORDER BY id");
   if (!q.ok()) return q.status();
-  Status loaded = q->ForEachRow([&]() -> Status {
+  TextInterner codes, names, answers, comments, reasons;
+  return q->ForEachRow([&]() -> Status {
     auto s = std::make_shared<Step>();
     s->id = q->Int(0);
     s->profile_id = q->Int(1);
     s->template_id = q->Int(2);
-    s->code = q->Text(3);
-    s->name = q->Text(4);
+    s->code = codes.Get(q->Text(3));
+    s->name = names.Get(q->Text(4));
     s->level = q->Int(5);
     s->status = static_cast<StepStatus>(q->Int(6));
-    s->answers = q->Text(7);
-    s->comment = q->Text(8);
-    s->reject_reason = q->Text(9);
+    s->answers = answers.Get(q->Text(7));
+    s->comment = comments.Get(q->Text(8));
+    s->reject_reason = reasons.Get(q->Text(9));
     s->revision_count = q->Int(10);
     s->submitted_at = q->OptInt(11);
     s->reviewed_at = q->OptInt(12);
@@ -197,44 +225,35 @@ Status KycBase::LoadSteps() {
     steps_.Load(std::move(s));
     return Status::Ok();
   });
-  if (!loaded.ok()) return loaded;
-  return Status::Ok();
 }
 
-Status KycBase::LoadDocuments() {
-  auto put = db_->Prepare(
-      UpsertSql("documents", {"id", "profile_id", "step_id", "file_id", "doc_type", "doc_number",
-                              "file_name", "content_type", "file_size", "checksum", "status",
-                              "reject_reason", "expires_at", "created_at", "updated_at"}));
-  if (!put.ok()) return put.status();
-  put_document_ = std::move(put.value());
-  auto q = db_->Prepare(
+Status KycBase::LoadDocuments(Db& db) {
+  auto q = db.Prepare(
       "SELECT id, profile_id, step_id, file_id, doc_type, doc_number, file_name, content_type,"
       " file_size, checksum, status, reject_reason, expires_at, created_at, updated_at"
       " FROM documents ORDER BY id");
   if (!q.ok()) return q.status();
-  Status loaded = q->ForEachRow([&]() -> Status {
+  TextInterner doc_types, doc_numbers, file_names, content_types, checksums, reasons;
+  return q->ForEachRow([&]() -> Status {
     auto d = std::make_shared<Document>();
     d->id = q->Int(0);
     d->profile_id = q->Int(1);
     d->step_id = q->OptInt(2);
-    d->file_id = q->Text(3);
-    d->doc_type = q->Text(4);
-    d->doc_number = q->Text(5);
-    d->file_name = q->Text(6);
-    d->content_type = q->Text(7);
+    d->file_id = q->Text(3);  // unique per document: nothing to share;
+    d->doc_type = doc_types.Get(q->Text(4));
+    d->doc_number = doc_numbers.Get(q->Text(5));
+    d->file_name = file_names.Get(q->Text(6));
+    d->content_type = content_types.Get(q->Text(7));
     d->file_size = q->Int(8);
-    d->checksum = q->Text(9);
+    d->checksum = checksums.Get(q->Text(9));
     d->status = static_cast<DocStatus>(q->Int(10));
-    d->reject_reason = q->Text(11);
+    d->reject_reason = reasons.Get(q->Text(11));
     d->expires_at = q->OptInt(12);
     d->created_at = q->Int(13);
     d->updated_at = q->Int(14);
     documents_.Load(std::move(d));
     return Status::Ok();
   });
-  if (!loaded.ok()) return loaded;
-  return Status::Ok();
 }
 
 Status KycBase::PutProfile(WriteBatch& batch, std::shared_ptr<const Profile> p) {
@@ -249,9 +268,9 @@ Status KycBase::PutProfile(WriteBatch& batch, std::shared_ptr<const Profile> p) 
 
 Status KycBase::PutStep(WriteBatch& batch, std::shared_ptr<const Step> s) {
   auto& q = put_step_;
-  q.Bind(1, s->id).Bind(2, s->profile_id).Bind(3, s->template_id).Bind(4, s->code);
-  q.Bind(5, s->name).Bind(6, s->level).Bind(7, int64_t(s->status)).Bind(8, s->answers);
-  q.Bind(9, s->comment).Bind(10, s->reject_reason).Bind(11, s->revision_count);
+  q.Bind(1, s->id).Bind(2, s->profile_id).Bind(3, s->template_id).Bind(4, s->code.view());
+  q.Bind(5, s->name.view()).Bind(6, s->level).Bind(7, int64_t(s->status)).Bind(8, s->answers.view());
+  q.Bind(9, s->comment.view()).Bind(10, s->reject_reason.view()).Bind(11, s->revision_count);
   q.Bind(12, s->submitted_at).Bind(13, s->reviewed_at).Bind(14, s->reviewed_by);
   q.Bind(15, s->created_at).Bind(16, s->updated_at);
   if (Status st = q.Exec(); !st.ok()) return st;
@@ -261,10 +280,10 @@ Status KycBase::PutStep(WriteBatch& batch, std::shared_ptr<const Step> s) {
 
 Status KycBase::PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d) {
   auto& q = put_document_;
-  q.Bind(1, d->id).Bind(2, d->profile_id).Bind(3, d->step_id).Bind(4, d->file_id);
-  q.Bind(5, d->doc_type).Bind(6, d->doc_number).Bind(7, d->file_name).Bind(8, d->content_type);
-  q.Bind(9, d->file_size).Bind(10, d->checksum).Bind(11, int64_t(d->status));
-  q.Bind(12, d->reject_reason).Bind(13, d->expires_at).Bind(14, d->created_at);
+  q.Bind(1, d->id).Bind(2, d->profile_id).Bind(3, d->step_id).Bind(4, d->file_id.view());
+  q.Bind(5, d->doc_type.view()).Bind(6, d->doc_number.view()).Bind(7, d->file_name.view()).Bind(8, d->content_type.view());
+  q.Bind(9, d->file_size).Bind(10, d->checksum.view()).Bind(11, int64_t(d->status));
+  q.Bind(12, d->reject_reason.view()).Bind(13, d->expires_at).Bind(14, d->created_at);
   q.Bind(15, d->updated_at);
   if (Status st = q.Exec(); !st.ok()) return st;
   documents_.Stage(batch, std::move(d));

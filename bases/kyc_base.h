@@ -56,10 +56,13 @@ class KycBase {
 
  private:
   KycBase() = default;
+  // Start-up: reads every table into memory. Each Load* reads through `db`, the writer's
+  // connection or a loader thread's own.
   Status Load();
-  Status LoadProfiles();
-  Status LoadSteps();
-  Status LoadDocuments();
+  Status LoadTemplates(Db& db);
+  Status LoadProfiles(Db& db);
+  Status LoadSteps(Db& db);
+  Status LoadDocuments(Db& db);
 
   std::unique_ptr<Db> db_;
   std::unique_ptr<WriterQueue> writer_;

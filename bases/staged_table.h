@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "bases/dense_rows.h"
 #include "bases/writer_queue.h"
 
 namespace kyc {
@@ -29,16 +30,13 @@ class StagedTable : public Staged {
   // Any thread. nullptr when absent.
   Ptr Get(int64_t id) const {
     std::shared_lock lock(mu_);
-    auto it = rows_.find(id);
-    return it == rows_.end() ? nullptr : it->second;
+    return LockedGet(id);
   }
   // Any thread: calls fn(row) for every committed row in id order, under the shared lock.
   // fn returns false to stop.
   void Scan(const std::function<bool(const Ptr&)>& fn) const {
     std::shared_lock lock(mu_);
-    for (const auto& [id, row] : rows_) {
-      if (!fn(row)) break;
-    }
+    rows_.ForEachFrom(0, fn);
   }
   size_t size() const {
     std::shared_lock lock(mu_);
@@ -48,14 +46,14 @@ class StagedTable : public Staged {
   // Writer strand only: the row as this batch sees it.
   Ptr StagedGet(int64_t id) const {
     if (auto it = staged_.find(id); it != staged_.end()) return it->second;
-    auto it = rows_.find(id);  // the writer is the only mutator: no lock needed to read
-    return it == rows_.end() ? nullptr : it->second;
+    return LockedGet(id);  // the writer is the only mutator: no lock needed to read
   }
   // Writer strand only: visits the rows as this batch sees them (staged versions win).
   void StagedScan(const std::function<void(const Ptr&)>& fn) const {
-    for (const auto& [id, row] : rows_) {
-      if (!staged_.count(id)) fn(row);
-    }
+    rows_.ForEachFrom(0, [&](const Ptr& row) {
+      if (!staged_.count(row->id)) fn(row);
+      return true;
+    });
     for (const auto& [id, row] : staged_) fn(row);
   }
   // Writer strand only: the rows this batch staged so far (not the committed ones).
@@ -71,20 +69,21 @@ class StagedTable : public Staged {
     staged_[row->id] = std::move(row);
   }
 
-  // Start-up only (single-threaded): adds a row read from the base.
+  // Start-up only (one thread per table): adds a row read from the base.
   void Load(Ptr row) {
     next_id_ = std::max(next_id_, row->id + 1);
     staged_next_id_ = next_id_;
     Index(nullptr, row.get());
-    rows_[row->id] = std::move(row);
+    const int64_t id = row->id;  // read before the move below empties `row`
+    rows_.Set(id, std::move(row));
   }
 
   void Publish() override {
     std::unique_lock lock(mu_);
     for (auto& [id, row] : staged_) {
-      auto& slot = rows_[id];
-      Index(slot.get(), row.get());
-      slot = std::move(row);
+      const Ptr* before = rows_.Find(id);
+      Index(before ? before->get() : nullptr, row.get());
+      rows_.Set(id, std::move(row));
     }
     staged_.clear();
     next_id_ = staged_next_id_;
@@ -115,20 +114,18 @@ class StagedTable : public Staged {
   std::shared_mutex& mutex() const { return mu_; }
   // The committed row; the caller holds mutex() (shared or exclusive), or is the writer.
   Ptr LockedGet(int64_t id) const {
-    auto it = rows_.find(id);
-    return it == rows_.end() ? nullptr : it->second;
+    const Ptr* row = rows_.Find(id);
+    return row ? *row : nullptr;
   }
   // Committed rows from `first_id` on, in id order; the caller holds mutex().
   template <typename Fn>
   void LockedScanFrom(int64_t first_id, Fn&& fn) const {
-    for (auto it = rows_.lower_bound(first_id); it != rows_.end(); ++it) {
-      if (!fn(it->second)) break;
-    }
+    rows_.ForEachFrom(first_id, fn);
   }
 
  private:
   mutable std::shared_mutex mu_;
-  std::map<int64_t, Ptr> rows_;             // committed; guarded by mu_
+  DenseRows<Ptr> rows_;                     // committed, by id; guarded by mu_
   std::unordered_map<int64_t, Ptr> staged_;  // writer strand only
   int64_t next_id_ = 1;
   int64_t staged_next_id_ = 1;

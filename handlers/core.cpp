@@ -42,7 +42,13 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
     storage_path = (bases / "storage.db").string();
     customers_path = (bases / "customers.db").string();
   }
+  // customers.db needs nothing from kyc.db until ReconcileCustomers below, so it loads on
+  // a thread of its own while kyc.db (most of the start-up) loads here.
+  auto customers_opened = std::async(std::launch::async, [&] {
+    return CustomersBase::Open(customers_path, writers, options.bases);
+  });
   auto kyc = KycBase::Open(kyc_path, writers, options.bases);
+  auto customers = customers_opened.get();
   if (!kyc.ok()) return kyc.status();
   core->kyc_ = std::move(kyc.value());
   auto staff = StaffBase::Open(staff_path, writers, options.bases);
@@ -51,7 +57,6 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   auto storage = StorageBase::Open(storage_path, writers, options.bases);
   if (!storage.ok()) return storage.status();
   core->storage_ = std::move(storage.value());
-  auto customers = CustomersBase::Open(customers_path, writers, options.bases);
   if (!customers.ok()) return customers.status();
   core->customers_ = std::move(customers.value());
   core->mirror_ = std::make_unique<CustomerMirror>(*core->customers_, writers);
@@ -101,9 +106,15 @@ Status Core::ReconcileCustomers() {
   customers_->writer().Submit(
       [this](WriteBatch& batch) -> Result<std::string> {
         int64_t now = clock_.Now();
-        for (int64_t id : kyc_->profiles().AllIds()) {
-          auto p = kyc_->profiles().Get(id);
-          if (!p) continue;
+        // Every profile in id order; copied out so the profiles' lock is not held while
+        // the customers base writes.
+        std::vector<std::shared_ptr<const Profile>> profiles;
+        profiles.reserve(kyc_->profiles().size());
+        kyc_->profiles().Scan([&](const auto& p) {
+          profiles.push_back(p);
+          return true;
+        });
+        for (const auto& p : profiles) {
           Status s = customers_->PutKycAggregate(batch, p->customer_id, p->brand, p->status,
                                                  p->level, p->risk_level, now);
           if (!s.ok()) return s;

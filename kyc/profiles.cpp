@@ -11,34 +11,49 @@ void Enum(JsonOut& o, std::string_view key, std::string_view name_key, E v) {
   o.Key(name_key).Str(Name(v));
 }
 
-void OptText(JsonOut& o, std::string_view key, const std::string& v) {
+void OptText(JsonOut& o, std::string_view key, const Text& v) {
   o.Key(key);
-  v.empty() ? o.Null() : o.Str(v);
+  v.empty() ? o.Null() : o.Str(v.view());
+}
+
+// Calls fn(id) for the ids of an index (IdSet, IdList) from position `offset` on.
+template <typename Ids, typename Fn>
+void WalkFrom(const Ids& ids, size_t offset, Fn&& fn) {
+  ids.ForEachFrom(offset, fn);
+}
+template <typename Fn>
+void WalkFrom(const std::set<int64_t>& ids, size_t offset, Fn&& fn) {
+  auto it = ids.begin();
+  std::advance(it, offset);
+  for (; it != ids.end(); ++it) {
+    if (!fn(*it)) return;
+  }
 }
 
 // Walks `ids` (sorted) and collects a page of rows that pass `keep`.
-template <typename T, typename Get, typename Keep>
-void CollectPage(const std::set<int64_t>& ids, Get get, Keep keep, int64_t offset, int64_t limit,
+template <typename T, typename Ids, typename Get, typename Keep>
+void CollectPage(const Ids& ids, Get get, Keep keep, int64_t offset, int64_t limit,
                  RowPage<T>& page, bool all_match) {
   if (all_match) {
     // Every id matches: the total is the index size and the page is a walk to `offset`.
     page.total = static_cast<int64_t>(ids.size());
     if (offset >= page.total) return;
-    auto it = ids.begin();
-    std::advance(it, offset);
-    for (; it != ids.end() && static_cast<int64_t>(page.items.size()) < limit; ++it) {
-      if (auto row = get(*it)) page.items.push_back(std::move(row));
-    }
+    WalkFrom(ids, static_cast<size_t>(std::max<int64_t>(offset, 0)), [&](int64_t id) {
+      if (static_cast<int64_t>(page.items.size()) >= limit) return false;
+      if (auto row = get(id)) page.items.push_back(std::move(row));
+      return true;
+    });
     return;
   }
-  for (int64_t id : ids) {
+  WalkFrom(ids, 0, [&](int64_t id) {
     auto row = get(id);
-    if (!row || !keep(*row)) continue;
+    if (!row || !keep(*row)) return true;
     if (page.total >= offset && static_cast<int64_t>(page.items.size()) < limit) {
       page.items.push_back(row);
     }
     ++page.total;
-  }
+    return true;
+  });
 }
 
 }  // namespace
@@ -73,12 +88,12 @@ void WriteStepFields(JsonOut& o, const Step& s) {
   o.Key("id").Int(s.id);
   o.Key("profile_id").Int(s.profile_id);
   o.Key("template_id").Int(s.template_id);
-  o.Key("code").Str(s.code);
-  o.Key("name").Str(s.name);
+  o.Key("code").Str(s.code.view());
+  o.Key("name").Str(s.name.view());
   o.Key("level").Int(s.level);
   Enum(o, "status", "status_name", s.status);
   o.Key("answers");
-  s.answers.empty() ? o.Null() : o.Raw(s.answers);
+  s.answers.empty() ? o.Null() : o.Raw(s.answers.view());
   OptText(o, "comment", s.comment);
   OptText(o, "reject_reason", s.reject_reason);
   o.Key("revision_count").Int(s.revision_count);
@@ -100,13 +115,13 @@ void WriteDocument(JsonOut& o, const Document& d) {
   o.Key("id").Int(d.id);
   o.Key("profile_id").Int(d.profile_id);
   o.Key("step_id").OptInt(d.step_id);
-  o.Key("file_id").Str(d.file_id);
-  o.Key("doc_type").Str(d.doc_type);
+  o.Key("file_id").Str(d.file_id.view());
+  o.Key("doc_type").Str(d.doc_type.view());
   OptText(o, "doc_number", d.doc_number);
-  o.Key("file_name").Str(d.file_name);
-  o.Key("content_type").Str(d.content_type);
+  o.Key("file_name").Str(d.file_name.view());
+  o.Key("content_type").Str(d.content_type.view());
   o.Key("file_size").Int(d.file_size);
-  o.Key("checksum").Str(d.checksum);
+  o.Key("checksum").Str(d.checksum.view());
   Enum(o, "status", "status_name", d.status);
   OptText(o, "reject_reason", d.reject_reason);
   o.Key("expires_at").OptInt(d.expires_at);
@@ -125,8 +140,12 @@ std::string DocumentJson(const Document& d) {
 
 ProfileSet::Ptr ProfileSet::Find(int64_t customer_id, std::string_view brand) const {
   std::shared_lock lock(mutex());
-  auto it = by_customer_brand_.find(Key{customer_id, std::string(brand)});
-  return it == by_customer_brand_.end() ? nullptr : LockedGet(it->second);
+  auto it = by_customer_.find(customer_id);
+  if (it == by_customer_.end()) return nullptr;
+  for (int64_t id : it->second.ids()) {
+    if (auto p = LockedGet(id); p && p->brand == brand) return p;
+  }
+  return nullptr;
 }
 
 ProfileSet::Ptr ProfileSet::StagedFind(int64_t customer_id, std::string_view brand) const {
@@ -135,15 +154,21 @@ ProfileSet::Ptr ProfileSet::StagedFind(int64_t customer_id, std::string_view bra
     if (p->customer_id == customer_id && p->brand == brand) found = p;
   });
   if (found) return found;
-  auto it = by_customer_brand_.find(Key{customer_id, std::string(brand)});
-  return it == by_customer_brand_.end() ? nullptr : StagedGet(it->second);
+  auto it = by_customer_.find(customer_id);
+  if (it == by_customer_.end()) return nullptr;
+  for (int64_t id : it->second.ids()) {
+    if (auto p = StagedGet(id); p && p->brand == brand) return p;
+  }
+  return nullptr;
 }
 
 std::vector<int64_t> ProfileSet::AllIds() const {
   std::vector<int64_t> ids;
   std::shared_lock lock(mutex());
-  for (const auto& [key, id] : by_customer_brand_) ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
+  LockedScanFrom(0, [&](const Ptr& p) {
+    ids.push_back(p->id);
+    return true;
+  });
   return ids;
 }
 
@@ -155,11 +180,12 @@ RowPage<Profile> ProfileSet::List(const ProfileFilter& f) const {
            (!f.customer_id || p.customer_id == *f.customer_id);
   };
   auto get = [&](int64_t id) { return LockedGet(id); };
-  static const std::set<int64_t> kEmpty;
+  static const IdSet kEmpty;
+  static const IdList kNoProfiles;
   std::shared_lock lock(mutex());
   if (f.customer_id) {
     auto it = by_customer_.find(*f.customer_id);
-    CollectPage(it == by_customer_.end() ? kEmpty : it->second, get, keep, f.offset, f.limit,
+    CollectPage(it == by_customer_.end() ? kNoProfiles : it->second, get, keep, f.offset, f.limit,
                 page, false);
   } else if (f.brand && f.status) {
     auto it = by_brand_status_.find({*f.brand, static_cast<int>(*f.status)});
@@ -190,35 +216,16 @@ RowPage<Profile> ProfileSet::List(const ProfileFilter& f) const {
 void ProfileSet::Index(const Profile* before, const Profile* after) {
   if (changed_ && after) changed_(after->id);
   if (before) {
-    by_brand_status_[{before->brand, static_cast<int>(before->status)}].erase(before->id);
-    by_status_[static_cast<int>(before->status)].erase(before->id);
+    by_brand_status_[{before->brand, static_cast<int>(before->status)}].Erase(before->id);
+    by_status_[static_cast<int>(before->status)].Erase(before->id);
   }
   if (after) {
-    by_customer_brand_[Key{after->customer_id, after->brand}] = after->id;
-    by_customer_[after->customer_id].insert(after->id);
-    by_brand_[after->brand].insert(after->id);
-    by_brand_status_[{after->brand, static_cast<int>(after->status)}].insert(after->id);
-    by_status_[static_cast<int>(after->status)].insert(after->id);
+    IdList& of_customer = by_customer_[after->customer_id];
+    if (!of_customer.Contains(after->id)) of_customer.Insert(after->id);
+    by_brand_[after->brand].Insert(after->id);
+    by_brand_status_[{after->brand, static_cast<int>(after->status)}].Insert(after->id);
+    by_status_[static_cast<int>(after->status)].Insert(after->id);
   }
-}
-
-// ---- ChildIndex ----
-
-void ChildIndex::Move(std::optional<int64_t> before, std::optional<int64_t> after, int64_t id) {
-  if (before == after) return;
-  if (before) {
-    auto& v = ids_[*before];
-    v.erase(std::remove(v.begin(), v.end(), id), v.end());
-  }
-  if (after) {
-    auto& v = ids_[*after];
-    v.insert(std::upper_bound(v.begin(), v.end(), id), id);
-  }
-}
-
-const std::vector<int64_t>* ChildIndex::Of(int64_t parent) const {
-  auto it = ids_.find(parent);
-  return it == ids_.end() ? nullptr : &it->second;
 }
 
 // ---- StepSet ----
@@ -226,17 +233,13 @@ const std::vector<int64_t>* ChildIndex::Of(int64_t parent) const {
 std::vector<StepSet::Ptr> StepSet::OfProfile(int64_t profile_id) const {
   std::vector<Ptr> out;
   std::shared_lock lock(mutex());
-  if (const auto* ids = by_profile_.Of(profile_id)) {
-    for (int64_t id : *ids) out.push_back(LockedGet(id));
-  }
+  for (int64_t id : by_profile_.Of(profile_id)) out.push_back(LockedGet(id));
   return out;
 }
 
 std::vector<StepSet::Ptr> StepSet::StagedOfProfile(int64_t profile_id) const {
   std::map<int64_t, Ptr> rows;
-  if (const auto* ids = by_profile_.Of(profile_id)) {
-    for (int64_t id : *ids) rows[id] = StagedGet(id);
-  }
+  for (int64_t id : by_profile_.Of(profile_id)) rows[id] = StagedGet(id);
   ForEachStaged([&](const Ptr& s) {
     if (s->profile_id == profile_id) rows[s->id] = s;
   });
@@ -255,26 +258,20 @@ void StepSet::Index(const Step* before, const Step* after) {
 std::vector<DocumentSet::Ptr> DocumentSet::OfProfile(int64_t profile_id) const {
   std::vector<Ptr> out;
   std::shared_lock lock(mutex());
-  if (const auto* ids = by_profile_.Of(profile_id)) {
-    for (int64_t id : *ids) out.push_back(LockedGet(id));
-  }
+  for (int64_t id : by_profile_.Of(profile_id)) out.push_back(LockedGet(id));
   return out;
 }
 
 std::vector<DocumentSet::Ptr> DocumentSet::OfStep(int64_t step_id) const {
   std::vector<Ptr> out;
   std::shared_lock lock(mutex());
-  if (const auto* ids = by_step_.Of(step_id)) {
-    for (int64_t id : *ids) out.push_back(LockedGet(id));
-  }
+  for (int64_t id : by_step_.Of(step_id)) out.push_back(LockedGet(id));
   return out;
 }
 
 std::vector<DocumentSet::Ptr> DocumentSet::StagedOfProfile(int64_t profile_id) const {
   std::map<int64_t, Ptr> rows;
-  if (const auto* ids = by_profile_.Of(profile_id)) {
-    for (int64_t id : *ids) rows[id] = StagedGet(id);
-  }
+  for (int64_t id : by_profile_.Of(profile_id)) rows[id] = StagedGet(id);
   ForEachStaged([&](const Ptr& d) {
     if (d->profile_id == profile_id) rows[d->id] = d;
   });
@@ -308,12 +305,14 @@ RowPage<Document> DocumentSet::List(const DocumentFilter& f) const {
   std::set<int64_t> ids;
   std::shared_lock lock(mutex());
   if (f.step_id) {
-    if (const auto* v = by_step_.Of(*f.step_id)) ids.insert(v->begin(), v->end());
+    auto v = by_step_.Of(*f.step_id);
+    ids.insert(v.begin(), v.end());
   } else if (f.profile_id || f.by_customer) {
     std::vector<int64_t> profiles = f.profile_ids;
     if (f.profile_id) profiles.push_back(*f.profile_id);
     for (int64_t p : profiles) {
-      if (const auto* v = by_profile_.Of(p)) ids.insert(v->begin(), v->end());
+      auto v = by_profile_.Of(p);
+      ids.insert(v.begin(), v.end());
     }
   } else {
     LockedScanFrom(0, [&](const Ptr& d) {

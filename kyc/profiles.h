@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "bases/staged_table.h"
+#include "kyc/child_index.h"
 #include "kyc/enums.h"
+#include "kyc/id_set.h"
+#include "kyc/text.h"
 #include "protocol/json.h"
 
 namespace kyc {
@@ -30,17 +33,19 @@ struct Profile {
   int64_t updated_at = 0;
 };
 
+// Step and Document hold their text as Text (kyc/text.h): a million profiles carry five
+// million of these rows, most of their text empty or repeated.
 struct Step {
   int64_t id = 0;
   int64_t profile_id = 0;
   int64_t template_id = 0;
-  std::string code;
-  std::string name;
+  Text code;
+  Text name;
   int64_t level = 1;
   StepStatus status = StepStatus::kRequired;
-  std::string answers;        // JSON object text of the last submission; empty = null
-  std::string comment;        // staff comment (require, approve, revision request)
-  std::string reject_reason;
+  Text answers;        // JSON object text of the last submission; empty = null
+  Text comment;        // staff comment (require, approve, revision request)
+  Text reject_reason;
   int64_t revision_count = 0;
   std::optional<int64_t> submitted_at;
   std::optional<int64_t> reviewed_at;
@@ -53,15 +58,15 @@ struct Document {
   int64_t id = 0;
   int64_t profile_id = 0;
   std::optional<int64_t> step_id;
-  std::string file_id;
-  std::string doc_type;
-  std::string doc_number;
-  std::string file_name;
-  std::string content_type;
+  Text file_id;
+  Text doc_type;
+  Text doc_number;
+  Text file_name;
+  Text content_type;
   int64_t file_size = 0;
-  std::string checksum;
+  Text checksum;
   DocStatus status = DocStatus::kPending;
-  std::string reject_reason;
+  Text reject_reason;
   std::optional<int64_t> expires_at;
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -110,23 +115,13 @@ class ProfileSet : public StagedTable<Profile> {
   void Index(const Profile* before, const Profile* after) override;
 
  private:
-  using Key = std::pair<int64_t, std::string>;
-  std::map<Key, int64_t> by_customer_brand_;
-  std::unordered_map<int64_t, std::set<int64_t>> by_customer_;
-  std::unordered_map<std::string, std::set<int64_t>> by_brand_;
-  std::map<std::pair<std::string, int>, std::set<int64_t>> by_brand_status_;
-  std::unordered_map<int, std::set<int64_t>> by_status_;
+  // A customer has a profile per brand, a handful: Find looks at each one's brand, so no
+  // separate (customer, brand) map is needed.
+  std::unordered_map<int64_t, IdList> by_customer_;
+  std::unordered_map<std::string, IdSet> by_brand_;
+  std::map<std::pair<std::string, int>, IdSet> by_brand_status_;
+  std::unordered_map<int, IdSet> by_status_;
   ProfileChanged changed_;
-};
-
-// Rows grouped by a parent id (steps by profile, documents by profile and by step).
-class ChildIndex {
- public:
-  void Move(std::optional<int64_t> before, std::optional<int64_t> after, int64_t id);
-  const std::vector<int64_t>* Of(int64_t parent) const;
-
- private:
-  std::unordered_map<int64_t, std::vector<int64_t>> ids_;  // each vector sorted
 };
 
 class StepSet : public StagedTable<Step> {

@@ -14,13 +14,13 @@ namespace {
 std::set<std::string_view> ActiveCodes(std::span<const Step* const> steps) {
   std::set<std::string_view> codes;
   for (const Step* s : steps) {
-    if (IsActive(s->status)) codes.insert(s->code);
+    if (IsActive(s->status)) codes.insert(s->code.view());
   }
   return codes;
 }
 
 bool Replaced(const Step& s, const std::set<std::string_view>& active_codes) {
-  return !IsActive(s.status) && active_codes.count(s.code) != 0;
+  return !IsActive(s.status) && active_codes.count(s.code.view()) != 0;
 }
 
 }  // namespace
