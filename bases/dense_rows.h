@@ -26,9 +26,9 @@ class DenseRows {
     return slot && *slot ? slot : nullptr;
   }
 
-  // Stores `row` (non-null) under `id` (>= 0), replacing the row there.
+  // Stores `row` (non-null) under `id`, replacing the row there.
   void Set(int64_t id, Ptr row) {
-    assert(id >= 0 && row);
+    assert(row);
     Ptr& slot = slots_.At(id);
     if (!slot) ++count_;
     slot = std::move(row);
@@ -39,9 +39,17 @@ class DenseRows {
   // Calls fn(row) for every row with id >= first_id, in id order; fn returns false to stop.
   template <typename Fn>
   void ForEachFrom(int64_t first_id, Fn&& fn) const {
+    const auto& far = slots_.far();
+    auto it = far.lower_bound(first_id);
+    for (; it != far.end() && it->first < 0; ++it) {  // negative ids sort first
+      if (it->second && !fn(it->second)) return;
+    }
     for (int64_t id = first_id < 0 ? 0 : first_id; static_cast<size_t>(id) < slots_.size(); ++id) {
       const Ptr& row = *slots_.Find(id);
       if (row && !fn(row)) return;
+    }
+    for (; it != far.end(); ++it) {  // then those past the dense range
+      if (it->second && !fn(it->second)) return;
     }
   }
 

@@ -131,21 +131,36 @@ Status KycBase::Load() {
   // Steps and documents are most of a large base and fill separate tables, so documents
   // load on a thread of their own through a second (reading) connection while this
   // thread loads the rest. A ":memory:" base is private to its connection: one thread.
+  // Exceptions (out of memory) become a Status on each thread, and the loader thread is
+  // always joined before this returns.
+  auto guarded = [](auto&& load) -> Status {
+    try {
+      return load();
+    } catch (const std::exception& e) {
+      return Error(Code::kInternal, "loading the KYC base: {}", e.what());
+    }
+  };
+  const bool private_base = db_->path().empty() || db_->path() == ":memory:";
   Status documents_loaded = Status::Ok();
-  std::thread documents_loader;
-  if (db_->path() != ":memory:") {
-    documents_loader = std::thread([this, &documents_loaded] {
-      auto reader = Db::Open(db_->path());
-      documents_loaded = reader.ok() ? LoadDocuments(**reader) : reader.status();
+  std::jthread documents_loader;
+  if (!private_base) {
+    documents_loader = std::jthread([this, &documents_loaded, guarded] {
+      documents_loaded = guarded([this] {
+        auto reader = Db::Open(db_->path());
+        return reader.ok() ? LoadDocuments(**reader) : reader.status();
+      });
     });
   }
-  Status loaded = LoadTemplates(*db_);
-  if (loaded.ok()) loaded = LoadProfiles(*db_);
-  if (loaded.ok()) loaded = LoadSteps(*db_);
+  Status loaded = guarded([this] {
+    Status s = LoadTemplates(*db_);
+    if (s.ok()) s = LoadProfiles(*db_);
+    if (s.ok()) s = LoadSteps(*db_);
+    return s;
+  });
   if (documents_loader.joinable()) {
     documents_loader.join();
   } else if (loaded.ok()) {
-    loaded = LoadDocuments(*db_);
+    loaded = guarded([this] { return LoadDocuments(*db_); });
   }
   if (!loaded.ok()) return loaded;
   if (!documents_loaded.ok()) return documents_loaded;

@@ -59,7 +59,7 @@ void ChildIndex::Move(std::optional<int64_t> before, std::optional<int64_t> afte
   if (before) {
     if (IdList* of = by_parent_.Find(*before)) of->Erase(id);
   }
-  if (after && *after >= 0) by_parent_.At(*after).Insert(id);
+  if (after) by_parent_.At(*after).Insert(id);
 }
 
 std::span<const int64_t> ChildIndex::Of(int64_t parent) const {

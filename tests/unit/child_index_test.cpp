@@ -51,3 +51,15 @@ TEST_CASE("child index: move between parents, absent parents, growth") {
   idx.Move(2, 2, 10);  // same parent: nothing to do
   CHECK(V(idx.Of(2)) == std::vector<int64_t>{10});
 }
+
+TEST_CASE("child index: a parent id outside the dense range (a hand-edited base) still indexes") {
+  ChildIndex index;
+  const int64_t far = int64_t{1} << 40;
+  index.Move(std::nullopt, far, 7);
+  index.Move(std::nullopt, -3, 8);
+  CHECK(V(index.Of(far)) == std::vector<int64_t>{7});
+  CHECK(V(index.Of(-3)) == std::vector<int64_t>{8});
+  index.Move(far, 1, 7);
+  CHECK(index.Of(far).empty());
+  CHECK(V(index.Of(1)) == std::vector<int64_t>{7});
+}

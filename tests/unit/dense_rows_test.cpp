@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -70,4 +71,28 @@ TEST_CASE("id vector: grows by blocks, default elements, absent past the end") {
   CHECK(v.Find(3) == three);
   CHECK(*v.Find(100000) == 7);
   CHECK(v.size() == 100001);
+}
+
+TEST_CASE("dense rows: ids a hand-edited base may hold (negative, past the dense range)") {
+  // SQLite accepts any 64-bit key; such a row must load without slots up to its id.
+  DenseRows<Ptr> rows;
+  const int64_t far = int64_t{1} << 40;
+  rows.Set(far, std::make_shared<const int>(4));
+  rows.Set(2, std::make_shared<const int>(2));
+  rows.Set(-5, std::make_shared<const int>(-5));
+  rows.Set(kyc::IdVector<Ptr>::kDenseLimit, std::make_shared<const int>(3));
+  CHECK(rows.size() == 4);
+  REQUIRE(rows.Find(far) != nullptr);
+  CHECK(**rows.Find(far) == 4);
+  REQUIRE(rows.Find(-5) != nullptr);
+  CHECK(**rows.Find(-5) == -5);
+  CHECK(rows.Find(far + 1) == nullptr);
+  // In id order: negative first, then the slots, then the far ids.
+  CHECK(From(rows, std::numeric_limits<int64_t>::min()) == std::vector<int>{-5, 2, 3, 4});
+  CHECK(From(rows, 0) == std::vector<int>{2, 3, 4});
+  CHECK(From(rows, 3) == std::vector<int>{3, 4});
+  CHECK(From(rows, far) == std::vector<int>{4});
+  rows.Set(far, std::make_shared<const int>(40));  // replaced in place
+  CHECK(rows.size() == 4);
+  CHECK(**rows.Find(far) == 40);
 }
