@@ -3,9 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <random>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -45,7 +47,7 @@ struct Shared {
 
 // What a connection sends next; `measured` requests count in the report.
 struct Next {
-  std::string name;
+  std::string_view name;  // always a string literal
   std::string json;
   bool measured = true;
 };
@@ -74,7 +76,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     uint32_t id;
     Clock::time_point sent;
     bool measured;
-    std::string name;
+    std::string_view name;  // a string literal (see Next)
   };
 
   bool MayIssue() {
@@ -149,19 +151,30 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
 
   void Read() {
-    socket_.async_read_some(asio::buffer(chunk_), [self = shared_from_this()](
-                                                      boost::system::error_code ec, size_t n) {
-      if (ec) return;
-      self->in_.append(self->chunk_.data(), n);
-      self->Decode();
-      self->Read();
-    });
+    // Answers are read straight into the input buffer, behind what is left of a partial
+    // frame (moved to the front first): no copy of each answer through a chunk.
+    if (in_begin_ > 0) {
+      std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+      in_end_ -= in_begin_;
+      in_begin_ = 0;
+    }
+    if (in_.size() - in_end_ < kReadChunk) in_.resize(in_end_ + kReadChunk);
+    socket_.async_read_some(
+        asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+        [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+          if (ec) return;
+          self->in_end_ += n;
+          self->Decode();
+          self->Read();
+        });
   }
 
   void Decode() {
     size_t pos = 0;
     while (true) {
-      DecodeResult d = DecodeFrame(std::string_view(in_).substr(pos), FrameLimits{64u << 20});
+      DecodeResult d = DecodeFrame(std::string_view(in_.data() + in_begin_ + pos,
+                                                    in_end_ - in_begin_ - pos),
+                                   FrameLimits{64u << 20});
       if (d.state != DecodeState::kFrame) break;
       pos += d.consumed;
       if (in_flight_.empty()) continue;
@@ -177,12 +190,13 @@ class Conn : public std::enable_shared_from_this<Conn> {
       }
       if (shared_.options.mix == "write" && ok) FollowWrite(p.name, d.frame.json);
     }
-    in_.erase(0, pos);
+    in_begin_ += pos;
+    if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
     Fill();
   }
 
   // The write cycle: client token → Auth as the client → submit → Auth as staff → approve.
-  void FollowWrite(const std::string& name, std::string_view json) {
+  void FollowWrite(std::string_view name, std::string_view json) {
     int64_t step = SeedRequiredStep(customer_);
     if (name == "MngCreateClientSession") {
       rapidjson::Document d;
@@ -200,8 +214,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
   std::mt19937_64 rng_;
   std::deque<Next> queue_;
   std::deque<Pending> in_flight_;
-  std::string out_, sending_, in_;
-  std::array<char, 64 * 1024> chunk_;
+  static constexpr size_t kReadChunk = 64 * 1024;
+  std::string out_, sending_;
+  std::vector<char> in_;            // answers read; unparsed bytes in [in_begin_, in_end_)
+  size_t in_begin_ = 0, in_end_ = 0;
   uint32_t next_id_ = 1;
   int64_t customer_ = 0;
   bool writing_ = false;
