@@ -68,7 +68,9 @@ echo "seeding $base profiles (3 steps, 2 documents each)..." >&2
 # ---- R1, R2: TCP reads vs redis GET 1 KiB
 redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
   > "$work/redis.log" 2>&1 &
-pids+=("$!"); sleep 0.5
+pids+=("$!")
+# Wait until it answers: redis-benchmark started too early can hang on its first connect.
+for _ in $(seq 250); do redis-cli -p 6391 ping 2>/dev/null | grep -q PONG && break; sleep 0.02; done
 redis_rps() { redis-benchmark -h 127.0.0.1 -p 6391 -t get -d 1024 -c 50 -P "$1" -n "$2" --csv -q \
   | awk -F'"' '/GET/ { print $4 }'; }
 # `-t get` alone reads a key nothing has set: every answer is a 5-byte nil, whatever -d
@@ -104,7 +106,8 @@ http {
 }
 NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
-pids+=("$!"); sleep 0.5
+pids+=("$!")
+for _ in $(seq 250); do curl -sf -o /dev/null "http://127.0.0.1:8097/p.json" && break; sleep 0.02; done
 wrk_rps() { wrk -t2 -c50 -d"${secs}s" "$@" | awk '/Requests\/sec/ { print $2 }'; }
 r3_nginx=$(wrk_rps "http://127.0.0.1:8097/p.json")
 r3_ours=$(wrk_rps -H "Authorization: Bearer $token" "http://127.0.0.1:$kyc_http/manager/kyc/profiles/1")
