@@ -71,7 +71,7 @@ redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no --daemonize 
 pids+=("$!")
 # Wait until it answers: redis-benchmark started too early can hang on its first connect.
 for _ in $(seq 250); do redis-cli -p 6391 ping 2>/dev/null | grep -q PONG && break; sleep 0.02; done
-redis_rps() { redis-benchmark -h 127.0.0.1 -p 6391 -t get -d 1024 -c 50 -P "$1" -n "$2" --csv -q \
+redis_rps() { timeout 300 redis-benchmark -h 127.0.0.1 -p 6391 -t get -d 1024 -c 50 -P "$1" -n "$2" --csv -q \
   | awk -F'"' '/GET/ { print $4 }'; }
 # `-t get` alone reads a key nothing has set: every answer is a 5-byte nil, whatever -d
 # says. The ratio is taken against GET of a real 1 KiB value (the key SET first); the
