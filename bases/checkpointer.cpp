@@ -7,7 +7,7 @@ namespace kyc {
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Attach(Db& writer,
                                                            const DbOptions& db_options,
                                                            CheckpointOptions options) {
-  if (writer.path().empty() || writer.path() == ":memory:") {
+  if (writer.is_private()) {
     return std::unique_ptr<Checkpointer>();
   }
   auto own = Db::Open(writer.path(), db_options);

@@ -140,10 +140,9 @@ Status KycBase::Load() {
       return Error(Code::kInternal, "loading the KYC base: {}", e.what());
     }
   };
-  const bool private_base = db_->path().empty() || db_->path() == ":memory:";
   Status documents_loaded = Status::Ok();
   std::jthread documents_loader;
-  if (!private_base) {
+  if (!db_->is_private()) {
     documents_loader = std::jthread([this, &documents_loaded, guarded] {
       documents_loaded = guarded([this] {
         auto reader = Db::Open(db_->path());

@@ -88,6 +88,10 @@ class Db {
   // PRAGMA user_version, so a base created by an older build is brought up to date.
   [[nodiscard]] Status Migrate(std::span<const std::string_view> migrations);
 
+  // An in-memory or temporary base: private to this connection, so a second connection
+  // to the same path would open a different, empty database.
+  bool is_private() const { return path_.empty() || path_ == ":memory:"; }
+
   Status ErrorStatus(std::string_view what) const;
   sqlite3* handle() { return db_; }
   const std::string& path() const { return path_; }

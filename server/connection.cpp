@@ -195,11 +195,7 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
         AppendFrame(pending_, f.request_id, FrameKind::kResponse, FrameStatus(r->status.code()),
                     f.name, r->body);
       } else {
-        Slot& slot = slots_.emplace_back();
-        slot.seq = next_seq_++;
-        slot.request_id = f.request_id;
-        slot.name = std::string(f.name);
-        Answer(slot, r->status, r->body);
+        AnswerNow(f.request_id, f.name, r->status, r->body);  // after earlier answers
       }
       return;
     }
@@ -236,11 +232,16 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
 
 Connection::Slot& Connection::AnswerNow(uint32_t request_id, std::string_view name,
                                         const Status& error) {
+  return AnswerNow(request_id, name, error, error.ToJson());
+}
+
+Connection::Slot& Connection::AnswerNow(uint32_t request_id, std::string_view name,
+                                        const Status& status, std::string_view body) {
   Slot& slot = slots_.emplace_back();
   slot.seq = next_seq_++;
   slot.request_id = request_id;
   slot.name = std::string(name);
-  Answer(slot, error, error.ToJson());
+  Answer(slot, status, body);
   return slot;
 }
 

@@ -61,6 +61,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Slot* FindSlot(uint64_t seq);
   // Takes a slot answered at once with an error (the request is not dispatched).
   Slot& AnswerNow(uint32_t request_id, std::string_view name, const Status& error);
+  // Takes a slot already answered with `body`.
+  Slot& AnswerNow(uint32_t request_id, std::string_view name, const Status& status,
+                  std::string_view body);
   void Answer(Slot& slot, const Status& status, std::string_view body);
   void ApplySessionEffects(Response& r);
   bool OutputFull() const;
