@@ -82,8 +82,10 @@ redis-cli -p 6391 SET key:__rand_int__ "$(head -c 1024 /dev/zero | tr '\0' x)" >
 r1_redis=$(redis_rps 1 400000)
 r2_redis=$(redis_rps 16 2000000)
 
+# Measured in steady state: an unmeasured warm-up fills the profile cache first (Redis's
+# one key is hot from its first GET).
 start_kyc "$work/base"
-r1=$(bench --mix read --connections 50 --pipeline 1 --seconds "$secs")
+r1=$(bench --mix read --connections 50 --pipeline 1 --seconds "$secs" --warmup 3)
 r2=$(bench --mix read --connections 50 --pipeline 16 --seconds "$secs")
 r1_ours=$(echo "$r1" | field throughput); r1_p99=$(echo "$r1" | field p99_us)
 r2_ours=$(echo "$r2" | field throughput)
@@ -112,6 +114,13 @@ wrk_rps() { wrk -t2 -c50 -d"${secs}s" "$@" | awk '/Requests\/sec/ { print $2 }';
 r3_nginx=$(wrk_rps "http://127.0.0.1:8097/p.json")
 r3_ours=$(wrk_rps -H "Authorization: Bearer $token" "http://127.0.0.1:$kyc_http/manager/kyc/profiles/1")
 stop_kyc
+
+# ---- R1 again with one I/O thread: the load generator needs one of the cores, and two
+# busy server threads plus it on two cores wait on each other for the CPU.
+start_kyc "$work/base" --io-threads 1
+r1b=$(bench --mix read --connections 50 --pipeline 1 --seconds "$secs" --warmup 3)
+stop_kyc
+r1b_ours=$(echo "$r1b" | field throughput); r1b_p99=$(echo "$r1b" | field p99_us)
 
 # ---- W1, W2: durable writes vs pgbench TPC-B
 start_kyc "$work/base"
@@ -151,6 +160,7 @@ cat <<TABLE
 | # | ours | reference | ours/ref | target |
 |---|---|---|---|---|
 | R1 | $r1_ours req/s, p99 ${r1_p99} µs | redis GET 1 KiB -P 1: $r1_redis req/s (nil key: $r1_redis_nil, $(ratio "$r1_ours" "$r1_redis_nil")×) | $(ratio "$r1_ours" "$r1_redis") | ≥ 1.0×, p99 ≤ 1000 µs |
+| R1, \`--io-threads 1\` | $r1b_ours req/s, p99 ${r1b_p99} µs | the same redis figure | $(ratio "$r1b_ours" "$r1_redis") | ≥ 1.0×, p99 ≤ 1000 µs |
 | R2 | $r2_ours req/s | redis GET 1 KiB -P 16: $r2_redis req/s (nil key: $r2_redis_nil, $(ratio "$r2_ours" "$r2_redis_nil")×) | $(ratio "$r2_ours" "$r2_redis") | ≥ 0.6× |
 | R3 | $r3_ours req/s | nginx 1 KiB file: $r3_nginx req/s | $(ratio "$r3_ours" "$r3_nginx") | ≥ 0.8× |
 | W1 | $w1_ours writes/s | pgbench TPC-B: $w1_pg tps | $(ratio "$w1_ours" "$w1_pg") | ≥ 5× |

@@ -147,6 +147,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
                         self->writing_ = false;
                         if (ec) return;
                         self->Write();
+                        if (!self->reading_) self->Read();
                       });
   }
 
@@ -159,13 +160,17 @@ class Conn : public std::enable_shared_from_this<Conn> {
       in_begin_ = 0;
     }
     if (in_.size() - in_end_ < kReadChunk) in_.resize(in_end_ + kReadChunk);
+    reading_ = true;
     socket_.async_read_some(
         asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
         [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+          self->reading_ = false;
           if (ec) return;
           self->in_end_ += n;
           self->Decode();
-          self->Read();
+          // As in the server: while a request is being written, its completion starts the
+          // next read, which then seldom finds the socket empty (no failed recv).
+          if (!self->writing_) self->Read();
         });
   }
 
@@ -221,6 +226,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   uint32_t next_id_ = 1;
   int64_t customer_ = 0;
   bool writing_ = false;
+  bool reading_ = false;
   bool closed_ = false;
 };
 

@@ -2,6 +2,7 @@
 //
 //   kyc-bench seed --data DIR --profiles N
 //   kyc-bench run --port P --password-env VAR --connections 50 --pipeline 1 --seconds 10 --mix read
+//                 [--warmup 3]
 //
 // `run` prints one JSON line: {"mix","connections","pipeline","ok","errors","seconds",
 // "throughput","p50_us","p99_us","p999_us","max_us"}.
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   kyc::bench::LoadOptions load;
   std::string password_env = "KYC_PASSWORD";
   bool quiet = false;
+  double warmup = 0;
   auto* run_cmd = app.add_subcommand("run", "drive load over TCP and report latency");
   run_cmd->add_option("--host", load.host);
   run_cmd->add_option("--port", load.port);
@@ -39,6 +41,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--requests", load.requests, "stop after this many (instead of --seconds)");
   run_cmd->add_option("--mix", load.mix)->check(CLI::IsMember({"read", "list", "write"}));
   run_cmd->add_flag("--quiet", quiet, "no progress line");
+  run_cmd->add_option("--warmup", warmup,
+                      "read/list mix: run this many seconds unmeasured first (a server in "
+                      "steady state: its profile cache filled)")
+      ->check(CLI::Range(0.0, 3600.0));
   run_cmd->add_option("--first-customer", load.first_customer,
                       "write mix: use seeded customers from this one on (each once)");
 
@@ -100,6 +106,20 @@ int main(int argc, char** argv) {
   }
   load.password = pw;
   load.progress = !quiet;
+  if (warmup > 0) {
+    if (load.mix == "write") {
+      std::fprintf(stderr, "--warmup is for the read and list mixes (a write run uses up customers)\n");
+      return 2;
+    }
+    kyc::bench::LoadOptions w = load;
+    w.seconds = warmup;
+    w.requests = 0;
+    w.progress = false;
+    if (auto r = kyc::bench::RunLoad(w); !r.ok()) {
+      std::fprintf(stderr, "warm-up: %s\n", r.status().message().c_str());
+      return 1;
+    }
+  }
   auto r = kyc::bench::RunLoad(load);
   if (!r.ok()) {
     std::fprintf(stderr, "%s: %s\n", std::string(kyc::CodeName(r.status().code())).c_str(),

@@ -116,7 +116,11 @@ void Connection::OnRead(const error_code& ec, size_t n) {
   }
   ProcessInput();
   Flush();
-  DoRead();
+  // While an answer is being written, the next read starts from the write's completion.
+  // Started now, it would find nothing (the client has not seen the answer yet) and cost
+  // a failed recv; started after the handlers queued behind it, it often finds the next
+  // request already there.
+  if (!writing_) DoRead();
 }
 
 bool Connection::MayStart(const OrderKey& key) const {
