@@ -19,12 +19,12 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxPendingOut = 256 * 1024;
 }
 
-Connection::Connection(asio::ip::tcp::socket socket, Dispatcher& dispatcher,
+Connection::Connection(Socket socket, Dispatcher& dispatcher,
                        const ConnectionOptions& options)
     : socket_(std::move(socket)),
-      strand_(asio::make_strand(socket_.get_executor())),
-      idle_(strand_),
-      drain_deadline_(strand_),
+      executor_(socket_.get_executor()),
+      idle_(executor_),
+      drain_deadline_(executor_),
       dispatcher_(dispatcher),
       options_(options),
       read_buf_(kReadChunk) {
@@ -35,14 +35,14 @@ Connection::Connection(asio::ip::tcp::socket socket, Dispatcher& dispatcher,
 }
 
 void Connection::Start() {
-  asio::dispatch(strand_, [self = shared_from_this()] {
+  asio::dispatch(executor_, [self = shared_from_this()] {
     self->ArmIdleTimer();
     self->DoRead();
   });
 }
 
 void Connection::Drain() {
-  asio::dispatch(strand_, [self = shared_from_this()] {
+  asio::dispatch(executor_, [self = shared_from_this()] {
     if (self->closed_) return;
     self->read_closed_ = true;
     self->draining_ = true;
@@ -90,9 +90,7 @@ void Connection::DoRead() {
   reading_ = true;
   socket_.async_read_some(
       asio::buffer(read_buf_),
-      asio::bind_executor(strand_, [self = shared_from_this()](const error_code& ec, size_t n) {
-        self->OnRead(ec, n);
-      }));
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
 }
 
 void Connection::OnRead(const error_code& ec, size_t n) {
@@ -221,10 +219,10 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
   uint64_t seq = slot.seq;
   // The work guard keeps the I/O loop alive while a write or slow request is away on
   // another pool, so a graceful shutdown waits for its answer.
-  asio::any_io_executor guard = asio::prefer(strand_.get_inner_executor(), asio::execution::outstanding_work.tracked);
+  asio::any_io_executor guard = asio::prefer(executor_, asio::execution::outstanding_work.tracked);
   dispatcher_.Dispatch(std::move(req), [self = shared_from_this(), seq, key,
                                         guard = std::move(guard)](Response r) mutable {
-    asio::dispatch(self->strand_, [self, seq, key, r = std::move(r)]() mutable {
+    asio::dispatch(self->executor_, [self, seq, key, r = std::move(r)]() mutable {
       --self->running_;
       if (key.ordering == Ordering::kWrite) --self->running_writes_;
       if (key.ordering == Ordering::kBarrier) self->barrier_ = false;
@@ -291,14 +289,13 @@ void Connection::Flush() {
   close_after_pending_ = false;
   writing_ = true;
   asio::async_write(socket_, asio::buffer(out_),
-                    asio::bind_executor(strand_, [self = shared_from_this(), close_after](
-                                                     const error_code& ec, size_t) {
+                    [self = shared_from_this(), close_after](const error_code& ec, size_t) {
                       self->writing_ = false;
                       if (ec || close_after) return self->Close();
                       self->ProcessInput();
                       self->Flush();
                       self->DoRead();
-                    }));
+                    });
 }
 
 void Connection::Close() {

@@ -32,8 +32,9 @@ Result<tcp::endpoint> TcpServer::Listen(const Endpoint& at) { return ListenOn(ac
 void TcpServer::Start() { Accept(); }
 
 void TcpServer::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_.Next()), [this](const boost::system::error_code& ec,
-                                                        tcp::socket socket) {
+  // The socket is placed on one I/O context, which one thread runs (see Connection).
+  acceptor_.async_accept(io_.Next().get_executor(), [this](const boost::system::error_code& ec,
+                                                           Connection::Socket socket) {
     {
       std::lock_guard lock(mu_);
       if (stopped_) return;
