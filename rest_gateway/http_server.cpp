@@ -24,6 +24,11 @@ using boost::system::error_code;
 
 namespace {
 
+// A session runs on its I/O context, which exactly one thread runs (IoPool): that context
+// is its strand, with no strand object or type-erased executor on every completion.
+using Executor = asio::io_context::executor_type;
+using Stream = beast::basic_stream<tcp, Executor>;
+
 constexpr std::string_view kServerName = "kyc-manager";
 
 class HttpSession;
@@ -49,7 +54,7 @@ namespace {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, HttpServer::Impl& server)
+  HttpSession(Stream::socket_type socket, HttpServer::Impl& server)
       : stream_(std::move(socket)), server_(server) {
     error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -215,6 +220,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     r.params = std::move(params.value());
     r.session = session_;
     r.peer = peer_;
+    // A read is answered here and now; a write goes to its base's writer and comes back.
+    if (auto answer = server_.dispatcher.DispatchInline(r)) {
+      return Send(answer->status, std::move(answer->body), false, {});
+    }
     asio::any_io_executor guard = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
     server_.dispatcher.Dispatch(std::move(r), [self = shared_from_this(),
                                                guard = std::move(guard)](Response resp) mutable {
@@ -278,7 +287,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -295,7 +304,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(io.Next()), [this](error_code ec, tcp::socket socket) {
+  acceptor.async_accept(io.Next().get_executor(), [this](error_code ec, Stream::socket_type socket) {
     {
       std::lock_guard lock(mu);
       if (stopped) return;
