@@ -2,6 +2,7 @@
 // never sees a socket, an HTTP object or a frame.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,16 @@ struct Call {
   // Login/Auth and forgets it after Logout. HTTP carries a token per request instead.
   SessionPtr attach;
   bool detach = false;
+
+  // A handler whose result is an immutable text it shares (a cached profile) may set this
+  // and return an empty string: the transports then send that text with no copy of it
+  // made first.
+  std::shared_ptr<const std::string> shared_result;
+  // `return c.Share(text);` answers with `text` (see shared_result).
+  std::string Share(std::shared_ptr<const std::string> text) {
+    shared_result = std::move(text);
+    return {};
+  }
 
   // Who the audit trail names for changes made by this call.
   Actor actor() const;

@@ -21,7 +21,7 @@ Result<std::string> KycGetProfile(Call& c) {
   if (Status s = p.Finish(); !s.ok()) return s;
   auto prof = c.core.kyc().profiles().Find(*c.session->customer_id, c.session->brand);
   if (!prof) return Status(Code::kNotFound, "you have no KYC profile yet");
-  return ProfileJsonFull(c.core.kyc(), *prof);
+  return c.Share(ProfileJsonShared(c.core.kyc(), *prof));
 }
 
 Result<std::string> KycSubmitStep(Call& c) {

@@ -8,7 +8,7 @@ namespace {
 
 Response ErrorResponse(Status s) {
   Response r;
-  r.body = s.ToJson();
+  r.SetText(s.ToJson());
   r.status = std::move(s);
   return r;
 }
@@ -47,7 +47,11 @@ Actor Call::actor() const {
 Response MakeResponse(Result<std::string> r, Call* call) {
   if (!r.ok()) return ErrorResponse(r.status());
   Response resp;
-  resp.body = std::move(r.value());
+  if (call && call->shared_result) {
+    resp.ShareText(std::move(call->shared_result));
+  } else {
+    resp.SetText(std::move(r.value()));
+  }
   if (call) {
     resp.attach = std::move(call->attach);
     resp.detach = call->detach;

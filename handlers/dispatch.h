@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,9 +26,25 @@ struct Request {
 
 struct Response {
   Status status;
-  std::string body;  // the result JSON when ok, else the error JSON
   SessionPtr attach; // TCP: bind the connection to this session
   bool detach = false;
+
+  // The JSON answer: the result when ok, else the error. Either owned, or shared with a
+  // cache (a rendered profile), which saves a 2 KiB allocation and copy per read.
+  std::string_view text() const { return shared_ ? std::string_view(*shared_) : std::string_view(owned_); }
+  std::string TakeText() { return shared_ ? std::string(*shared_) : std::move(owned_); }
+  void SetText(std::string text) {
+    owned_ = std::move(text);
+    shared_.reset();
+  }
+  void ShareText(std::shared_ptr<const std::string> text) {
+    shared_ = std::move(text);
+    owned_.clear();
+  }
+
+ private:
+  std::string owned_;
+  std::shared_ptr<const std::string> shared_;
 };
 
 // Called exactly once, possibly on another thread (a writer strand or the blocking pool).

@@ -46,13 +46,14 @@ Result<std::string> MngGetKycProfile(Call& c) {
   ParamReader p(c.params);
   auto ref = ReadProfileRef(p);
   if (!ref.ok()) return ref.status();
-  // The hot path of dealers' terminals: a cached profile needs no look-up at all.
+  // The hot path of dealers' terminals: a cached profile needs no look-up at all, and its
+  // text is sent from the cache without a copy.
   if (ref->id) {
-    if (auto cached = c.core.kyc().profile_json().Get(*ref->id)) return *cached;
+    if (auto cached = c.core.kyc().profile_json().Get(*ref->id)) return c.Share(std::move(cached));
   }
   auto prof = FindProfile(c, *ref);
   if (!prof.ok()) return prof.status();
-  return ProfileJsonFull(c.core.kyc(), **prof);
+  return c.Share(ProfileJsonShared(c.core.kyc(), **prof));
 }
 
 Result<std::string> MngGetKycProfiles(Call& c) {

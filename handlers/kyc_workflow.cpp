@@ -138,10 +138,10 @@ std::string KycTxn::ProfileJsonWithChildren(const ProfilePtr& p) const {
   return o.Take();
 }
 
-std::string ProfileJsonFull(KycBase& kyc, const Profile& p) {
+JsonCache::Json ProfileJsonShared(KycBase& kyc, const Profile& p) {
   // A cached entry is current: a publish drops the entries of what it changes before
   // readers can see the change.
-  if (auto cached = kyc.profile_json().Get(p.id)) return *cached;
+  if (auto cached = kyc.profile_json().Get(p.id)) return cached;
   // Rendered under the snapshot lock, so no publish can interleave between reading the
   // rows and caching their JSON.
   std::shared_lock snapshot(kyc.snapshot_mutex());
@@ -157,7 +157,8 @@ std::string ProfileJsonFull(KycBase& kyc, const Profile& p) {
   o.EndArray().EndObject();
   auto json = std::make_shared<const std::string>(o.Take());
   if (current) kyc.profile_json().Put(prof.id, json);
-  return *json;
+  return json;
 }
+
 
 }  // namespace kyc

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "handlers/call.h"
+#include "kyc/json_cache.h"
 #include "kyc/profiles.h"
 #include "kyc/templates.h"
 
@@ -68,7 +69,7 @@ class KycTxn {
 };
 
 // Any thread: the full profile JSON (fields, steps, documents) from committed memory,
-// read at one commit.
-std::string ProfileJsonFull(KycBase& kyc, const Profile& p);
+// read at one commit; shared with the profile cache, never null.
+JsonCache::Json ProfileJsonShared(KycBase& kyc, const Profile& p);
 
 }  // namespace kyc

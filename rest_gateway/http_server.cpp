@@ -222,13 +222,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     r.peer = peer_;
     // A read is answered here and now; a write goes to its base's writer and comes back.
     if (auto answer = server_.dispatcher.DispatchInline(r)) {
-      return Send(answer->status, std::move(answer->body), false, {});
+      return Send(answer->status, answer->TakeText(), false, {});
     }
     asio::any_io_executor guard = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
     server_.dispatcher.Dispatch(std::move(r), [self = shared_from_this(),
                                                guard = std::move(guard)](Response resp) mutable {
       asio::dispatch(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
-        self->Send(resp.status, std::move(resp.body), false, {});
+        self->Send(resp.status, resp.TakeText(), false, {});
       });
       guard = {};
     });

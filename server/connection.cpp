@@ -195,9 +195,9 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
       ApplySessionEffects(*r);
       if (slots_.empty()) {
         AppendFrame(pending_, f.request_id, FrameKind::kResponse, FrameStatus(r->status.code()),
-                    f.name, r->body);
+                    f.name, r->text());
       } else {
-        AnswerNow(f.request_id, f.name, r->status, r->body);  // after earlier answers
+        AnswerNow(f.request_id, f.name, r->status, r->text());  // after earlier answers
       }
       return;
     }
@@ -261,7 +261,7 @@ void Connection::Answer(Slot& slot, const Status& status, std::string_view body)
 
 void Connection::Complete(uint64_t seq, Response r) {
   ApplySessionEffects(r);
-  if (Slot* slot = FindSlot(seq)) Answer(*slot, r.status, r.body);
+  if (Slot* slot = FindSlot(seq)) Answer(*slot, r.status, r.text());
   if (closed_ || processing_) return;  // the running ProcessInput carries on
   ProcessInput();  // a request may have been waiting for this one
   Flush();

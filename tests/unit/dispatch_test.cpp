@@ -27,8 +27,8 @@ TEST_CASE("dispatch: checks run in order unknown command, session, type, params,
   CHECK(h.Run("NoSuchCommand", "{}", manager).status.code() == Code::kUnknownCommand);
   CHECK(h.Run("ping", "{}").status.code() == Code::kUnknownCommand);  // names are exact
   Response unknown = h.Run("NoSuchCommand", "{}");
-  CHECK(Contains(unknown.body, "NoSuchCommand"));
-  CHECK(test::Str(test::ParseDoc(unknown.body)["error"], "code") == "unknown_command");
+  CHECK(Contains(unknown.text(), "NoSuchCommand"));
+  CHECK(test::Str(test::ParseDoc(unknown.text())["error"], "code") == "unknown_command");
 
   // 2. No session: unauthorized before the params are even parsed.
   CHECK(h.Run("MngGetKycStepTemplates", kBadJson).status.code() == Code::kUnauthorized);
@@ -52,10 +52,10 @@ TEST_CASE("dispatch: checks run in order unknown command, session, type, params,
   // 5. Then the handler decides.
   Response missing = h.Run("MngGetKycStepTemplate", R"({"id":999})", manager);
   CHECK(missing.status.code() == Code::kNotFound);
-  CHECK(Contains(missing.body, "template 999 not found"));
+  CHECK(Contains(missing.text(), "template 999 not found"));
   Response list = h.Run("MngGetKycStepTemplates", "", manager);  // empty text is {}
   CHECK(list.status.ok());
-  CHECK(test::Int(test::ParseDoc(list.body), "total") == 0);
+  CHECK(test::Int(test::ParseDoc(list.text()), "total") == 0);
 }
 
 // PROTOCOL.md §4 access column (S staff, A admin, C client, "—" none, "S C" both), as
@@ -139,7 +139,7 @@ TEST_CASE("dispatch: SESSION_CLIENT is forbidden on every Mng* command") {
     CAPTURE(spec.name);
     Response r = h.Run(spec.name, R"({"id":1,"customer_id":5,"brand":"b"})", client);
     CHECK(r.status.code() == Code::kForbidden);
-    CHECK(Contains(r.body, "SESSION_CLIENT"));
+    CHECK(Contains(r.text(), "SESSION_CLIENT"));
   }
   CHECK(mng >= 9);
 }
@@ -168,7 +168,7 @@ TEST_CASE("dispatch: a client session expires after its ttl") {
   Response minted = h.Run("MngCreateClientSession", R"({"customer_id":9,"brand":"b","ttl":60})",
                           h.Admin());
   REQUIRE(minted.status.ok());
-  SessionPtr client = h.core().sessions().Find(test::Str(test::ParseDoc(minted.body), "token"));
+  SessionPtr client = h.core().sessions().Find(test::Str(test::ParseDoc(minted.text()), "token"));
   REQUIRE(client);
   CHECK(h.Run("Logout", R"({"x":1})", client).status.code() == Code::kBadRequest);
   h.clock().Advance(60);
@@ -181,7 +181,7 @@ TEST_CASE("dispatch: a session is unauthorized after Logout; other sessions live
   SessionPtr b = h.Session(SessionType::kDealer);
   Response out = h.Run("Logout", "{}", a);
   REQUIRE(out.status.ok());
-  CHECK(out.body == "{}");
+  CHECK(out.text() == "{}");
   CHECK(out.detach);
   CHECK(a->revoked.load());
   CHECK(h.core().sessions().Find(a->token) == nullptr);
@@ -198,7 +198,7 @@ TEST_CASE("dispatch: Login and Auth attach the session to the response") {
   Response login = h.Run("Login", Harness::LoginJson("admin", test::kAdminPassword));
   REQUIRE(login.status.ok());
   REQUIRE(login.attach);
-  auto doc = test::ParseDoc(login.body);
+  auto doc = test::ParseDoc(login.text());
   CHECK(test::Str(doc, "token") == login.attach->token);
   CHECK(test::Str(doc, "session_type") == "SESSION_ADMIN");
   CHECK(test::Str(doc, "login") == "admin");
@@ -211,7 +211,7 @@ TEST_CASE("dispatch: Login and Auth attach the session to the response") {
 
   Response ping = h.Run("Ping", "{}");
   REQUIRE(ping.status.ok());
-  CHECK(test::Int(test::ParseDoc(ping.body), "time") == h.clock().Now());
+  CHECK(test::Int(test::ParseDoc(ping.text()), "time") == h.clock().Now());
   CHECK_FALSE(ping.attach);
 }
 

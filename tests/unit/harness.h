@@ -125,8 +125,8 @@ class Harness {
                      fmt::format(R"({{"login":"{}","password":"{}","session_type":"{}"}})", login,
                                  password, SessionTypeName(type)),
                      Admin());
-    REQUIRE_MESSAGE(r.status.ok(), r.body);
-    return Int(ParseDoc(r.body), "id");
+    REQUIRE_MESSAGE(r.status.ok(), r.text());
+    return Int(ParseDoc(r.text()), "id");
   }
 
   // A client session minted by staff through MngCreateClientSession.
@@ -134,8 +134,8 @@ class Harness {
     Response r = Run("MngCreateClientSession",
                      fmt::format(R"({{"customer_id":{},"brand":"{}"}})", customer_id, brand),
                      Admin());
-    REQUIRE_MESSAGE(r.status.ok(), r.body);
-    SessionPtr s = core_->sessions().Find(Str(ParseDoc(r.body), "token"));
+    REQUIRE_MESSAGE(r.status.ok(), r.text());
+    SessionPtr s = core_->sessions().Find(Str(ParseDoc(r.text()), "token"));
     REQUIRE(s);
     return s;
   }

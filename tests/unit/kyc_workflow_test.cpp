@@ -53,8 +53,8 @@ class KycTest {
   rapidjson::Document Ok(std::string_view command, const std::string& json,
                          const SessionPtr& session = nullptr) {
     Response r = Call(command, json, session);
-    REQUIRE_MESSAGE(r.status.ok(), std::string(command), " ", json, " -> ", r.body);
-    return ParseDoc(r.body);
+    REQUIRE_MESSAGE(r.status.ok(), std::string(command), " ", json, " -> ", r.text());
+    return ParseDoc(r.text());
   }
   Code Err(std::string_view command, const std::string& json, const SessionPtr& session = nullptr) {
     return Call(command, json, session).status.code();
@@ -697,8 +697,8 @@ TEST_CASE_FIXTURE(KycTest, "kyc: KycSubmitStep validates answers against the for
   Response good = submit(fmt::format(
       R"({{"full_name":"Ann","dob":"2024-02-29","citizenship":"DE","scan":"{}","employment":"employed"}})",
       mine));
-  REQUIRE_MESSAGE(good.status.ok(), good.body);
-  auto step = ParseDoc(good.body);
+  REQUIRE_MESSAGE(good.status.ok(), good.text());
+  auto step = ParseDoc(good.text());
   CHECK(Str(step["answers"], "scan") == mine);
   CHECK(Str(step["answers"], "dob") == "2024-02-29");
 
@@ -1545,6 +1545,30 @@ TEST_CASE_FIXTURE(StrictKycTest, "kyc: MngCheckKycOperation follows the brand's 
   CHECK(Bool(Ok("MngCheckKycOperation",
                 R"({"customer_id":1001,"brand":"brand_a","operation":"deposit"})"),
              "allowed"));
+}
+
+TEST_CASE_FIXTURE(KycTest, "kyc: a profile is answered from its cached text, and a change renders it anew") {
+  AddTemplate("brand_a", "passport");
+  AddTemplate("brand_a", "utility_bill");
+  Require(kCustA, "brand_a", "passport");
+  const int64_t id = Int(Profile(kCustA), "id");
+  const std::string by_id = fmt::format(R"({{"id":{}}})", id);
+  Response first = Call("MngGetKycProfile", by_id);
+  Response second = Call("MngGetKycProfile", by_id);
+  REQUIRE(first.status.ok());
+  REQUIRE(second.status.ok());
+  // Both answers share the one rendered text: no copy per read.
+  CHECK(first.text().data() == second.text().data());
+  CHECK(first.text() == second.text());
+
+  Require(kCustA, "brand_a", "utility_bill");
+  Response after = Call("MngGetKycProfile", by_id);
+  REQUIRE(after.status.ok());
+  CHECK(after.text() != first.text());
+  CHECK(Strings(ParseDoc(after.text())["steps"], "code") ==
+        std::vector<std::string>{"passport", "utility_bill"});
+  // The answer handed out before the change is still whole: it holds its share of the text.
+  CHECK(Strings(ParseDoc(first.text())["steps"], "code") == std::vector<std::string>{"passport"});
 }
 
 }  // namespace

@@ -188,8 +188,8 @@ TEST_CASE("sessions: Login answers the session; the hash is argon2id") {
   Harness h;
   int64_t id = h.AddManager("dealer.one@x", SessionType::kDealer);
   Response r = h.Run("Login", Harness::LoginJson("dealer.one@x", kStaffPassword));
-  REQUIRE_MESSAGE(r.status.ok(), r.body);
-  auto doc = ParseDoc(r.body);
+  REQUIRE_MESSAGE(r.status.ok(), r.text());
+  auto doc = ParseDoc(r.text());
   CHECK(Str(doc, "token").size() == 64);
   CHECK(Str(doc, "session_type") == "SESSION_DEALER");
   CHECK(Int(doc, "manager_id") == id);
@@ -213,8 +213,8 @@ TEST_CASE("sessions: a disabled manager cannot log in and its sessions are revok
 
   Response off =
       h.Run("MngUpdateManager", fmt::format(R"({{"id":{},"disabled":true}})", id), admin);
-  REQUIRE_MESSAGE(off.status.ok(), off.body);
-  CHECK(Bool(ParseDoc(off.body), "disabled"));
+  REQUIRE_MESSAGE(off.status.ok(), off.text());
+  CHECK(Bool(ParseDoc(off.text()), "disabled"));
   CHECK(h.Run("MngGetKycStepTemplates", "{}", s1).status.code() == Code::kUnauthorized);
   CHECK(h.Run("MngGetKycStepTemplates", "{}", s2).status.code() == Code::kUnauthorized);
   Status s;
@@ -274,8 +274,8 @@ TEST_CASE("sessions: MngCreateClientSession ttl is 60..max, default 3600") {
   CHECK(max == 7 * 86400);
 
   Response def = mint("");
-  REQUIRE_MESSAGE(def.status.ok(), def.body);
-  auto doc = ParseDoc(def.body);
+  REQUIRE_MESSAGE(def.status.ok(), def.text());
+  auto doc = ParseDoc(def.text());
   CHECK(Int(doc, "expires_at") == now + 3600);
   CHECK(Str(doc, "session_type") == "SESSION_CLIENT");
   CHECK(Int(doc, "customer_id") == 42);
@@ -287,8 +287,8 @@ TEST_CASE("sessions: MngCreateClientSession ttl is 60..max, default 3600") {
   CHECK(client->brand == "brand_a");
   CHECK_FALSE(client->manager_id.has_value());
 
-  CHECK(Int(ParseDoc(mint(R"(,"ttl":60)").body), "expires_at") == now + 60);
-  CHECK(Int(ParseDoc(mint(fmt::format(R"(,"ttl":{})", max)).body), "expires_at") == now + max);
+  CHECK(Int(ParseDoc(mint(R"(,"ttl":60)").text()), "expires_at") == now + 60);
+  CHECK(Int(ParseDoc(mint(fmt::format(R"(,"ttl":{})", max)).text()), "expires_at") == now + max);
   for (int64_t bad : {int64_t{59}, int64_t{0}, int64_t{-60}, max + 1}) {
     CAPTURE(bad);
     Response r = mint(fmt::format(R"(,"ttl":{})", bad));
@@ -359,7 +359,7 @@ TEST_CASE("sessions: manager JSON never contains the password hash") {
       R"({"login":"m1","password":"password-1","session_type":"SESSION_MANAGER","name":"M"})",
       admin);
   REQUIRE(added.status.ok());
-  int64_t id = Int(ParseDoc(added.body), "id");
+  int64_t id = Int(ParseDoc(added.text()), "id");
   Response updated = h.Run(
       "MngUpdateManager", fmt::format(R"({{"id":{},"password":"password-2"}})", id), admin);
   REQUIRE(updated.status.ok());
@@ -373,13 +373,14 @@ TEST_CASE("sessions: manager JSON never contains the password hash") {
     for (const auto& member : m.GetObject()) keys.insert(member.name.GetString());
     CHECK(keys == kKeys);
   };
-  check_manager(ParseDoc(added.body));
-  check_manager(ParseDoc(updated.body));
-  auto doc = ParseDoc(list.body);
+  check_manager(ParseDoc(added.text()));
+  check_manager(ParseDoc(updated.text()));
+  auto doc = ParseDoc(list.text());
   CHECK(Int(doc, "total") == 2);
   for (const auto& m : doc["items"].GetArray()) check_manager(m);
 
-  std::vector<std::string> texts = {added.body, updated.body, list.body};
+  std::vector<std::string> texts = {std::string(added.text()), std::string(updated.text()),
+                                   std::string(list.text())};
   h.core().staff().audit().Scan([&](const auto& row) {
     texts.push_back(row->before);
     texts.push_back(row->after);

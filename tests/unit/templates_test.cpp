@@ -32,14 +32,14 @@ class TemplateTest {
   }
   int64_t CreateId(std::string_view brand, std::string_view code, std::string_view extra = "") {
     Response r = Create(brand, code, extra);
-    REQUIRE_MESSAGE(r.status.ok(), r.body);
-    return Int(ParseDoc(r.body), "id");
+    REQUIRE_MESSAGE(r.status.ok(), r.text());
+    return Int(ParseDoc(r.text()), "id");
   }
   // Ids of a list answer, in order; *total gets its total.
   std::vector<int64_t> List(const std::string& json, int64_t* total = nullptr) {
     Response r = Call("MngGetKycStepTemplates", json);
-    REQUIRE_MESSAGE(r.status.ok(), r.body);
-    auto doc = ParseDoc(r.body);
+    REQUIRE_MESSAGE(r.status.ok(), r.text());
+    auto doc = ParseDoc(r.text());
     std::vector<int64_t> ids;
     for (const auto& t : doc["items"].GetArray()) ids.push_back(Int(t, "id"));
     if (total) *total = Int(doc, "total");
@@ -60,8 +60,8 @@ class TemplateTest {
 
 TEST_CASE_FIXTURE(TemplateTest, "templates: create applies the defaults and get returns it") {
   Response r = Create("brand_a", "proof_id");
-  REQUIRE_MESSAGE(r.status.ok(), r.body);
-  auto t = ParseDoc(r.body);
+  REQUIRE_MESSAGE(r.status.ok(), r.text());
+  auto t = ParseDoc(r.text());
   CHECK(Int(t, "id") == 1);
   CHECK(Str(t, "brand") == "brand_a");
   CHECK(Str(t, "code") == "proof_id");
@@ -77,15 +77,15 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: create applies the defaults and get 
 
   Response got = Call("MngGetKycStepTemplate", R"({"id":1})");
   REQUIRE(got.status.ok());
-  CHECK(got.body == r.body);
+  CHECK(got.text() == r.text());
 }
 
 TEST_CASE_FIXTURE(TemplateTest, "templates: every field given on create is kept") {
   Response r = Create("B.x-1", "questionnaire",
                       R"("description":"About you","level":3,"required":false,"active":false,)"
                       R"("form_schema":{"sections":[{"fields":[{"name":"a","type":"text"}]}]})");
-  REQUIRE_MESSAGE(r.status.ok(), r.body);
-  auto t = ParseDoc(r.body);
+  REQUIRE_MESSAGE(r.status.ok(), r.text());
+  auto t = ParseDoc(r.text());
   CHECK(Str(t, "description") == "About you");
   CHECK(Int(t, "level") == 3);
   CHECK(Bool(t, "required") == false);
@@ -198,8 +198,8 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: update changes only the given fields
   h_.clock().Advance(100);
   Response r = Call("MngUpdateKycStepTemplate",
                     fmt::format(R"({{"id":{},"name":"Renamed","active":false}})", id));
-  REQUIRE_MESSAGE(r.status.ok(), r.body);
-  auto t = ParseDoc(r.body);
+  REQUIRE_MESSAGE(r.status.ok(), r.text());
+  auto t = ParseDoc(r.text());
   CHECK(Str(t, "name") == "Renamed");
   CHECK(Bool(t, "active") == false);
   CHECK(Str(t, "description") == "d");
@@ -212,7 +212,7 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: update changes only the given fields
   Response bad = Call("MngUpdateKycStepTemplate",
                       fmt::format(R"({{"id":{},"form_schema":{{"sections":5}}}})", id));
   CHECK(bad.status.code() == Code::kBadRequest);
-  CHECK(Call("MngGetKycStepTemplate", fmt::format(R"({{"id":{}}})", id)).body == r.body);
+  CHECK(Call("MngGetKycStepTemplate", fmt::format(R"({{"id":{}}})", id)).text() == r.text());
   CHECK(Call("MngUpdateKycStepTemplate", R"({"id":999,"name":"x"})").status.code() ==
         Code::kNotFound);
 }
@@ -222,7 +222,7 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: delete; twice, update or get after i
   std::string by_id = fmt::format(R"({{"id":{}}})", id);
   Response del = Call("MngDeleteKycStepTemplate", by_id);
   REQUIRE(del.status.ok());
-  CHECK(del.body == fmt::format(R"({{"id":{},"deleted":true}})", id));
+  CHECK(del.text() == fmt::format(R"({{"id":{},"deleted":true}})", id));
 
   CHECK(Call("MngDeleteKycStepTemplate", by_id).status.code() == Code::kNotFound);
   CHECK(Call("MngUpdateKycStepTemplate", fmt::format(R"({{"id":{},"name":"x"}})", id))
@@ -277,7 +277,7 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: every change writes an audit row wit
   const int64_t manager_id = *staff_->manager_id;
   Response created = Create("brand_a", "proof_id");
   REQUIRE(created.status.ok());
-  const int64_t id = Int(ParseDoc(created.body), "id");
+  const int64_t id = Int(ParseDoc(created.text()), "id");
   h_.clock().Advance(10);
   Response updated =
       Call("MngUpdateKycStepTemplate", fmt::format(R"({{"id":{},"level":2}})", id));
@@ -307,10 +307,10 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: every change writes an audit row wit
     CHECK(row.at == start + 10 * static_cast<int64_t>(i));
   }
   CHECK(rows[0]->before.empty());
-  CHECK(rows[0]->after == created.body);
-  CHECK(rows[1]->before == created.body);
-  CHECK(rows[1]->after == updated.body);
-  CHECK(rows[2]->before == updated.body);
+  CHECK(rows[0]->after == created.text());
+  CHECK(rows[1]->before == created.text());
+  CHECK(rows[1]->after == updated.text());
+  CHECK(rows[2]->before == updated.text());
   REQUIRE_FALSE(rows[2]->after.empty());
   CHECK(Int(ParseDoc(rows[2]->after), "updated_at") == h_.clock().Now());
   CHECK(ParseDoc(rows[2]->after)["deleted"].GetBool());  // the delete is visible in `after`
