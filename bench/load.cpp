@@ -147,11 +147,12 @@ class Conn : public std::enable_shared_from_this<Conn> {
                         self->writing_ = false;
                         if (ec) return;
                         self->Write();
-                        if (!self->reading_) self->Read();
+                        self->Read();
                       });
   }
 
   void Read() {
+    if (reading_ || closed_) return;
     // Answers are read straight into the input buffer, behind what is left of a partial
     // frame (moved to the front first): no copy of each answer through a chunk.
     if (in_begin_ > 0) {
@@ -168,9 +169,11 @@ class Conn : public std::enable_shared_from_this<Conn> {
           if (ec) return;
           self->in_end_ += n;
           self->Decode();
-          // As in the server: while a request is being written, its completion starts the
-          // next read, which then seldom finds the socket empty (no failed recv).
-          if (!self->writing_) self->Read();
+          if (!self->writing_) return self->Read();
+          // As in the server: while a request is being written, read after the handlers
+          // already queued (the write's completion among them), when the answer has a
+          // chance to be there: no failed recv per request.
+          asio::post(self->socket_.get_executor(), [self] { self->Read(); });
         });
   }
 

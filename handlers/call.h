@@ -36,7 +36,7 @@ struct Call {
   bool detach = false;
 
   // A handler whose result is an immutable text it shares (a cached profile) may set this
-  // and return an empty string: the transports then send that text with no copy of it
+  // and return an empty string (a non-empty one wins): the transports then send that text with no copy of it
   // made first.
   std::shared_ptr<const std::string> shared_result;
   // `return c.Share(text);` answers with `text` (see shared_result).

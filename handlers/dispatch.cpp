@@ -47,7 +47,7 @@ Actor Call::actor() const {
 Response MakeResponse(Result<std::string> r, Call* call) {
   if (!r.ok()) return ErrorResponse(r.status());
   Response resp;
-  if (call && call->shared_result) {
+  if (call && call->shared_result && r->empty()) {
     resp.ShareText(std::move(call->shared_result));
   } else {
     resp.SetText(std::move(r.value()));

@@ -114,11 +114,13 @@ void Connection::OnRead(const error_code& ec, size_t n) {
   }
   ProcessInput();
   Flush();
-  // While an answer is being written, the next read starts from the write's completion.
+  if (!writing_) return DoRead();
+  // An answer is being written: start the next read after the handlers already queued.
   // Started now, it would find nothing (the client has not seen the answer yet) and cost
-  // a failed recv; started after the handlers queued behind it, it often finds the next
-  // request already there.
-  if (!writing_) DoRead();
+  // a failed recv; later it often finds the next request there. A write that completed
+  // at once has its completion queued ahead of this and reads from there; a write that
+  // waits for the client (who may itself be busy sending) does not hold up reading.
+  asio::post(executor_, [self = shared_from_this()] { self->DoRead(); });
 }
 
 bool Connection::MayStart(const OrderKey& key) const {
@@ -292,6 +294,9 @@ void Connection::Flush() {
                     [self = shared_from_this(), close_after](const error_code& ec, size_t) {
                       self->writing_ = false;
                       if (ec || close_after) return self->Close();
+                      // A client taking in a long answer is not idle (a stuck write never
+                      // gets here, so one that stops reading still times out).
+                      self->last_activity_ = std::chrono::steady_clock::now();
                       self->ProcessInput();
                       self->Flush();
                       self->DoRead();
