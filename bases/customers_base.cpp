@@ -35,12 +35,7 @@ void WriteCustomer(JsonOut& o, const Customer& c) {
 
 CustomerSet::Ptr CustomerSet::Find(int64_t customer_id, std::string_view brand) const {
   std::shared_lock lock(mutex());
-  auto it = by_customer_.find(customer_id);
-  if (it == by_customer_.end()) return nullptr;
-  for (int64_t id : it->second.ids()) {
-    if (auto c = LockedGet(id); c && c->brand == brand) return c;
-  }
-  return nullptr;
+  return FindOfCustomer(by_customer_, customer_id, brand, [&](int64_t id) { return LockedGet(id); });
 }
 
 CustomerSet::Ptr CustomerSet::StagedFind(int64_t customer_id, std::string_view brand) const {
@@ -49,18 +44,12 @@ CustomerSet::Ptr CustomerSet::StagedFind(int64_t customer_id, std::string_view b
     if (c->customer_id == customer_id && c->brand == brand) found = c;
   });
   if (found) return found;
-  auto it = by_customer_.find(customer_id);
-  if (it == by_customer_.end()) return nullptr;
-  for (int64_t id : it->second.ids()) {
-    if (auto c = StagedGet(id); c && c->brand == brand) return c;
-  }
-  return nullptr;
+  return FindOfCustomer(by_customer_, customer_id, brand, [&](int64_t id) { return StagedGet(id); });
 }
 
 void CustomerSet::Index(const Customer* before, const Customer* after) {
-  if (!after) return;
-  IdList& of_customer = by_customer_[after->customer_id];
-  if (!of_customer.Contains(after->id)) of_customer.Insert(after->id);
+  // A row's customer and brand never change after it is created: index it once.
+  if (!before && after) by_customer_[after->customer_id].Insert(after->id);
 }
 
 Result<std::unique_ptr<CustomersBase>> CustomersBase::Open(const std::string& path,

@@ -36,8 +36,8 @@ struct Call {
   bool detach = false;
 
   // A handler whose result is an immutable text it shares (a cached profile) may set this
-  // and return an empty string (a non-empty one wins): the transports then send that text with no copy of it
-  // made first.
+  // and return an empty string (a non-empty one wins): the transports then send that text
+  // with no copy of it made first.
   std::shared_ptr<const std::string> shared_result;
   // `return c.Share(text);` answers with `text` (see shared_result).
   std::string Share(std::shared_ptr<const std::string> text) {

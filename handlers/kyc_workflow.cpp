@@ -160,5 +160,4 @@ JsonCache::Json ProfileJsonShared(KycBase& kyc, const Profile& p) {
   return json;
 }
 
-
 }  // namespace kyc

@@ -50,10 +50,6 @@ void IdList::Erase(int64_t id) {
   size_ = static_cast<uint32_t>(std::remove(begin, begin + size_, id) - begin);
 }
 
-bool IdList::Contains(int64_t id) const {
-  return std::binary_search(data(), data() + size_, id);
-}
-
 void ChildIndex::Move(std::optional<int64_t> before, std::optional<int64_t> after, int64_t id) {
   if (before == after) return;
   if (before) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "bases/id_vector.h"
 
@@ -29,7 +30,6 @@ class IdList {
 
   void Insert(int64_t id);  // keeps the order; a duplicate is inserted again
   void Erase(int64_t id);   // every occurrence
-  bool Contains(int64_t id) const;
   std::span<const int64_t> ids() const { return {data(), size_}; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -54,6 +54,19 @@ class IdList {
     int64_t* heap_;
   };
 };
+
+// The row of `customer_id` with this brand, among the ids `by_customer` lists for it, each
+// row read by get(id) (committed or staged); null when there is none.
+template <typename ByCustomer, typename Get>
+auto FindOfCustomer(const ByCustomer& by_customer, int64_t customer_id, std::string_view brand,
+                    Get&& get) -> decltype(get(int64_t{})) {
+  auto it = by_customer.find(customer_id);
+  if (it == by_customer.end()) return nullptr;
+  for (int64_t id : it->second.ids()) {
+    if (auto row = get(id); row && row->brand == brand) return row;
+  }
+  return nullptr;
+}
 
 class ChildIndex {
  public:

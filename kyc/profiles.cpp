@@ -140,12 +140,7 @@ std::string DocumentJson(const Document& d) {
 
 ProfileSet::Ptr ProfileSet::Find(int64_t customer_id, std::string_view brand) const {
   std::shared_lock lock(mutex());
-  auto it = by_customer_.find(customer_id);
-  if (it == by_customer_.end()) return nullptr;
-  for (int64_t id : it->second.ids()) {
-    if (auto p = LockedGet(id); p && p->brand == brand) return p;
-  }
-  return nullptr;
+  return FindOfCustomer(by_customer_, customer_id, brand, [&](int64_t id) { return LockedGet(id); });
 }
 
 ProfileSet::Ptr ProfileSet::StagedFind(int64_t customer_id, std::string_view brand) const {
@@ -154,12 +149,7 @@ ProfileSet::Ptr ProfileSet::StagedFind(int64_t customer_id, std::string_view bra
     if (p->customer_id == customer_id && p->brand == brand) found = p;
   });
   if (found) return found;
-  auto it = by_customer_.find(customer_id);
-  if (it == by_customer_.end()) return nullptr;
-  for (int64_t id : it->second.ids()) {
-    if (auto p = StagedGet(id); p && p->brand == brand) return p;
-  }
-  return nullptr;
+  return FindOfCustomer(by_customer_, customer_id, brand, [&](int64_t id) { return StagedGet(id); });
 }
 
 std::vector<int64_t> ProfileSet::AllIds() const {
@@ -219,10 +209,12 @@ void ProfileSet::Index(const Profile* before, const Profile* after) {
     by_brand_status_[{before->brand, static_cast<int>(before->status)}].Erase(before->id);
     by_status_[static_cast<int>(before->status)].Erase(before->id);
   }
-  if (after) {
-    IdList& of_customer = by_customer_[after->customer_id];
-    if (!of_customer.Contains(after->id)) of_customer.Insert(after->id);
+  if (!before && after) {
+    // A profile's customer and brand never change after it is created: indexed once.
+    by_customer_[after->customer_id].Insert(after->id);
     by_brand_[after->brand].Insert(after->id);
+  }
+  if (after) {
     by_brand_status_[{after->brand, static_cast<int>(after->status)}].Insert(after->id);
     by_status_[static_cast<int>(after->status)].Insert(after->id);
   }

@@ -108,7 +108,7 @@ class ProfileSet : public StagedTable<Profile> {
   RowPage<Profile> List(const ProfileFilter& f) const;
   // Writer strand only.
   Ptr StagedFind(int64_t customer_id, std::string_view brand) const;
-  // Writer strand only: every profile id (for start-up reconciliation and expiry).
+  // Writer strand only: every profile id (kyc-bench crash-check walks them).
   std::vector<int64_t> AllIds() const;
 
  protected:

@@ -80,8 +80,9 @@ class TextInterner {
   Text Get(std::string s) {
     if (s.empty()) return Text();
     if (auto it = values_.find(s); it != values_.end()) return it->second;
+    if (values_.size() >= max_values_) return Text(std::move(s));
     Text t(s);
-    if (values_.size() < max_values_) values_.emplace(std::move(s), t);
+    values_.emplace(std::move(s), t);
     return t;
   }
 

@@ -22,9 +22,8 @@ constexpr size_t kMaxPendingOut = 256 * 1024;
 Connection::Connection(Socket socket, Dispatcher& dispatcher,
                        const ConnectionOptions& options)
     : socket_(std::move(socket)),
-      executor_(socket_.get_executor()),
-      idle_(executor_),
-      drain_deadline_(executor_),
+      idle_(socket_.get_executor()),
+      drain_deadline_(socket_.get_executor()),
       dispatcher_(dispatcher),
       options_(options),
       read_buf_(kReadChunk) {
@@ -35,14 +34,14 @@ Connection::Connection(Socket socket, Dispatcher& dispatcher,
 }
 
 void Connection::Start() {
-  asio::dispatch(executor_, [self = shared_from_this()] {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->ArmIdleTimer();
     self->DoRead();
   });
 }
 
 void Connection::Drain() {
-  asio::dispatch(executor_, [self = shared_from_this()] {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     if (self->closed_) return;
     self->read_closed_ = true;
     self->draining_ = true;
@@ -120,7 +119,7 @@ void Connection::OnRead(const error_code& ec, size_t n) {
   // a failed recv; later it often finds the next request there. A write that completed
   // at once has its completion queued ahead of this and reads from there; a write that
   // waits for the client (who may itself be busy sending) does not hold up reading.
-  asio::post(executor_, [self = shared_from_this()] { self->DoRead(); });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
 }
 
 bool Connection::MayStart(const OrderKey& key) const {
@@ -221,10 +220,10 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
   uint64_t seq = slot.seq;
   // The work guard keeps the I/O loop alive while a write or slow request is away on
   // another pool, so a graceful shutdown waits for its answer.
-  asio::any_io_executor guard = asio::prefer(executor_, asio::execution::outstanding_work.tracked);
+  asio::any_io_executor guard = asio::prefer(socket_.get_executor(), asio::execution::outstanding_work.tracked);
   dispatcher_.Dispatch(std::move(req), [self = shared_from_this(), seq, key,
                                         guard = std::move(guard)](Response r) mutable {
-    asio::dispatch(self->executor_, [self, seq, key, r = std::move(r)]() mutable {
+    asio::dispatch(self->socket_.get_executor(), [self, seq, key, r = std::move(r)]() mutable {
       --self->running_;
       if (key.ordering == Ordering::kWrite) --self->running_writes_;
       if (key.ordering == Ordering::kBarrier) self->barrier_ = false;

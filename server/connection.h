@@ -77,8 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ArmIdleTimer();
   void Close();
 
-  Socket socket_;
-  Executor executor_;  // the socket's: one thread, so handlers never run at once
+  Socket socket_;  // its executor is the connection's: one thread, handlers never overlap
   Timer idle_;
   Timer drain_deadline_;
   Dispatcher& dispatcher_;
