@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace kyc {
 
@@ -19,11 +20,13 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxPendingOut = 256 * 1024;
 }
 
-Connection::Connection(Socket socket, Dispatcher& dispatcher,
+Connection::Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
                        const ConnectionOptions& options)
     : socket_(std::move(socket)),
       idle_(socket_.get_executor()),
       drain_deadline_(socket_.get_executor()),
+      io_(io),
+      home_(&socket_.get_executor().context()),
       dispatcher_(dispatcher),
       options_(options),
       read_buf_(kReadChunk) {
@@ -41,22 +44,29 @@ void Connection::Start() {
 }
 
 void Connection::Drain() {
-  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
-    if (self->closed_) return;
-    self->read_closed_ = true;
-    self->draining_ = true;
-    error_code ec;
-    // Wakes the pending read with EOF; writes of responses still go out.
-    self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
-    // A client that does not read its last answers must not hold up the shutdown. Armed
-    // first: Flush() below may close the connection at once, and Close() cancels it.
-    self->drain_deadline_.expires_after(std::chrono::seconds(10));
-    self->drain_deadline_.async_wait([self](const error_code& ec) {
-      if (!ec) self->Close();
-    });
-    self->ProcessInput();  // answers requests already buffered with `unavailable`
-    self->Flush();
+  asio::io_context* home = home_.load(std::memory_order_acquire);
+  asio::dispatch(*home, [self = shared_from_this(), home] {
+    // Moved since `home` was read: follow it (MoveTo stores the new home last).
+    if (self->home_.load(std::memory_order_acquire) != home) return self->Drain();
+    self->DrainHere();
   });
+}
+
+void Connection::DrainHere() {
+  if (closed_) return;
+  read_closed_ = true;
+  draining_ = true;
+  error_code ec;
+  // Wakes the pending read with EOF; writes of responses still go out.
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
+  // A client that does not read its last answers must not hold up the shutdown. Armed
+  // first: Flush() below may close the connection at once, and Close() cancels it.
+  drain_deadline_.expires_after(std::chrono::seconds(10));
+  drain_deadline_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (!ec) self->Close();
+  });
+  ProcessInput();  // answers requests already buffered with `unavailable`
+  Flush();
 }
 
 void Connection::ArmIdleTimer() {
@@ -66,8 +76,11 @@ void Connection::ArmIdleTimer() {
   auto now = std::chrono::steady_clock::now();
   if (last_activity_ == std::chrono::steady_clock::time_point{}) last_activity_ = now;
   idle_.expires_at(last_activity_ + idle);
-  idle_.async_wait([self = shared_from_this(), idle](const error_code& ec) {
-    if (ec || self->closed_) return;
+  asio::io_context* here = home_.load(std::memory_order_relaxed);
+  idle_.async_wait([self = shared_from_this(), idle, here](const error_code& ec) {
+    // A wait that expired just as the connection moved: the new context has its own.
+    if (ec || self->home_.load(std::memory_order_acquire) != here) return;
+    if (self->closed_) return;
     // A connection is busy while the server works on its requests; a client that stops
     // reading its answers is idle (its stuck write must not keep it open forever).
     bool busy = self->running_ > 0;
@@ -83,6 +96,7 @@ void Connection::ArmIdleTimer() {
 void Connection::DoRead() {
   if (reading_ || read_closed_ || closed_) return;
   if (OutputFull()) return;  // back-pressure: resumes when a write completes
+  if (asio::io_context* to = WantsToMove()) return MoveTo(*to);
   // Requests waiting behind a running one (a login, a write) are not read past one whole
   // frame: the buffer stays bounded and reading resumes when that request completes.
   if (in_.size() - in_pos_ >= options_.frame.max_body + kFrameHeaderSize) return;
@@ -102,6 +116,7 @@ void Connection::OnRead(const error_code& ec, size_t n) {
     in_pos_ = 0;
   }
   in_.append(read_buf_.data(), n);
+  const uint64_t decoded_before = decoded_;
   if (ec) {
     read_closed_ = true;
     if (ec != asio::error::eof && ec != asio::error::operation_aborted &&
@@ -112,6 +127,7 @@ void Connection::OnRead(const error_code& ec, size_t n) {
     last_activity_ = std::chrono::steady_clock::now();
   }
   ProcessInput();
+  placement_.OnRead(static_cast<int>(decoded_ - decoded_before));
   Flush();
   if (!writing_) return DoRead();
   // An answer is being written: start the next read after the handlers already queued.
@@ -119,7 +135,61 @@ void Connection::OnRead(const error_code& ec, size_t n) {
   // a failed recv; later it often finds the next request there. A write that completed
   // at once has its completion queued ahead of this and reads from there; a write that
   // waits for the client (who may itself be busy sending) does not hold up reading.
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+  // Dropped if the connection moved first: its new context starts the read.
+  asio::io_context* here = home_.load(std::memory_order_relaxed);
+  asio::post(*here, [self = shared_from_this(), here] {
+    if (self->home_.load(std::memory_order_acquire) == here) self->DoRead();
+  });
+}
+
+asio::io_context* Connection::WantsToMove() {
+  if (io_.size() < 2) return nullptr;
+  // Only between requests: nothing away on another thread (its completion would come back
+  // to the old context), nothing being written, nothing waiting to be.
+  if (writing_ || running_ > 0 || !slots_.empty() || !pending_.empty() || draining_) {
+    return nullptr;
+  }
+  asio::io_context* want = &io_.Gather();
+  if (placement_.placement() == Placement::kSpread) {
+    // The first spread picks the next context in turn (maybe this one) and keeps it.
+    if (spread_to_ == nullptr) spread_to_ = &io_.Next();
+    want = spread_to_;
+  }
+  return want == home_.load(std::memory_order_relaxed) ? nullptr : want;
+}
+
+void Connection::MoveTo(asio::io_context& to) {
+  // Called from DoRead with no read, write or request pending. What may still be queued on
+  // this context (the idle timer's handler, a deferred DoRead) checks `home_` and does
+  // nothing once it has changed.
+  error_code ec;
+  const auto protocol = socket_.local_endpoint(ec).protocol();
+  if (ec) return Close();  // the peer is gone already
+  idle_.cancel();
+  const int fd = socket_.release(ec);
+  if (ec) {
+    spdlog::warn("cannot move the connection from {} to another I/O thread: {}", peer_, ec.message());
+    return Close();
+  }
+  Socket moved(to.get_executor());
+  moved.assign(protocol, fd, ec);
+  if (ec) {
+    spdlog::warn("cannot move the connection from {} to another I/O thread: {}", peer_, ec.message());
+    ::close(fd);
+    return Close();
+  }
+  // Registering with another context's reactor from this thread is safe: the contexts
+  // lock their reactors (IoPool creates them with a locking concurrency hint).
+  socket_ = std::move(moved);
+  spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to),
+                placement_.placement() == Placement::kSpread ? "pipelining" : "one request at a time");
+  idle_ = Timer(to.get_executor());
+  drain_deadline_ = Timer(to.get_executor());
+  home_.store(&to, std::memory_order_release);
+  asio::post(to, [self = shared_from_this()] {
+    self->ArmIdleTimer();
+    self->DoRead();
+  });
 }
 
 bool Connection::MayStart(const OrderKey& key) const {
@@ -139,6 +209,7 @@ void Connection::ProcessInput() {
     std::string_view avail(in_.data() + in_pos_, in_.size() - in_pos_);
     DecodeResult d = DecodeFrame(avail, options_.frame);
     if (d.state == DecodeState::kNeedMore) break;
+    ++decoded_;
     if (d.state == DecodeState::kError) {
       Slot& slot = AnswerNow(d.request_id.value_or(0), d.name, d.error);
       if (d.fatal) {

@@ -9,8 +9,14 @@
 // flushed strictly in request order, gathered into one write. At most `max_in_flight`
 // slots exist, and at most kMaxPendingOut bytes of answers wait for the socket: while
 // either is full, the connection stops reading (back-pressure).
+//
+// A connection may move to another context (server/placement.h says when): only between
+// requests, with nothing in flight, no read or write pending and its timers cancelled, so
+// no handler of the old context can still reach it. `home_` names the context it is on
+// for callers on other threads (Drain), who follow it if it moved meanwhile.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -25,6 +31,8 @@
 
 #include "handlers/dispatch.h"
 #include "protocol/frame.h"
+#include "server/io_pool.h"
+#include "server/placement.h"
 
 namespace kyc {
 
@@ -42,7 +50,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                                   boost::asio::wait_traits<std::chrono::steady_clock>,
                                                   Executor>;
 
-  Connection(Socket socket, Dispatcher& dispatcher,
+  // `socket` is on one of `io`'s contexts.
+  Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
              const ConnectionOptions& options);
   void Start();
   // Graceful stop: read no more requests, answer those in flight, then close.
@@ -58,7 +67,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string frame;         // the encoded response
   };
 
+  void DrainHere();
   void DoRead();
+  // The context the connection should be on, when it is not there already.
+  boost::asio::io_context* WantsToMove();
+  void MoveTo(boost::asio::io_context& to);
   void OnRead(const boost::system::error_code& ec, size_t n);
   void ProcessInput();
   bool MayStart(const OrderKey& key) const;
@@ -80,6 +93,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Socket socket_;  // its executor is the connection's: one thread, handlers never overlap
   Timer idle_;
   Timer drain_deadline_;
+  IoPool& io_;
+  std::atomic<boost::asio::io_context*> home_;  // the context socket_ is on
+  boost::asio::io_context* spread_to_ = nullptr;  // chosen the first time it spreads
+  PlacementGauge placement_;
+  uint64_t decoded_ = 0;       // frames taken from in_, counted per read for placement_
   Dispatcher& dispatcher_;
   ConnectionOptions options_;
   std::string peer_;

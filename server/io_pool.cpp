@@ -7,8 +7,8 @@ namespace kyc {
 IoPool::IoPool(int threads) {
   const int n = threads < 1 ? 1 : threads;
   for (int i = 0; i < n; ++i) {
-    // Hint 1: one thread runs each context (other threads still post to it: writer
-    // completions come back from the writer pool).
+    // Hint 1: one thread runs each context. It keeps the locks: other threads post to it
+    // (writer completions) and register sockets with its reactor (a moving connection).
     contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
     guards_.emplace_back(contexts_.back()->get_executor());
   }
@@ -16,6 +16,13 @@ IoPool::IoPool(int threads) {
 
 boost::asio::io_context& IoPool::Next() {
   return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+}
+
+int IoPool::IndexOf(const boost::asio::io_context* context) const {
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    if (contexts_[i].get() == context) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 void IoPool::Run() {

@@ -1,7 +1,8 @@
-// The I/O threads: one io_context per thread. A connection is placed on one context when
-// it is accepted and stays there, so its handlers never wait on another thread for the
-// scheduler's lock and no thread is woken to run them (one shared context spent more time
-// in futex calls and wake-ups than in the requests).
+// The I/O threads: one io_context per thread. A connection lives on one context at a
+// time, so its handlers never wait on another thread for the scheduler's lock and no
+// thread is woken to run them (one shared context spent more time in futex calls and
+// wake-ups than in the requests). TCP connections start on the first context and move
+// only between requests (server/placement.h); HTTP sessions are placed in turn.
 #pragma once
 
 #include <atomic>
@@ -21,9 +22,14 @@ class IoPool {
 
   // Listeners, signals and timers live here.
   boost::asio::io_context& First() { return *contexts_.front(); }
-  // The context for a new connection (round-robin; safe from any thread).
+  // Where TCP connections gather (server/placement.h).
+  boost::asio::io_context& Gather() { return *contexts_.front(); }
+  // The next context in turn, for an HTTP session or a TCP connection that spreads (safe
+  // from any thread).
   boost::asio::io_context& Next();
   int size() const { return static_cast<int>(contexts_.size()); }
+  // The position of `context` in the pool (for logs), -1 when it is not one of them.
+  int IndexOf(const boost::asio::io_context* context) const;
 
   // Runs every context, one per thread, the calling thread taking the first; returns when
   // all have run out of work (after Release, once every connection has drained).

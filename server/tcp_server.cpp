@@ -32,8 +32,8 @@ Result<tcp::endpoint> TcpServer::Listen(const Endpoint& at) { return ListenOn(ac
 void TcpServer::Start() { Accept(); }
 
 void TcpServer::Accept() {
-  // The socket is placed on one I/O context, which one thread runs (see Connection).
-  acceptor_.async_accept(io_.Next().get_executor(), [this](const boost::system::error_code& ec,
+  // A connection starts gathered (server/placement.h); it spreads if its client pipelines.
+  acceptor_.async_accept(io_.Gather().get_executor(), [this](const boost::system::error_code& ec,
                                                            Connection::Socket socket) {
     {
       std::lock_guard lock(mu_);
@@ -43,7 +43,7 @@ void TcpServer::Accept() {
       if (ec == asio::error::operation_aborted) return;
       spdlog::warn("tcp accept: {}", ec.message());
     } else {
-      auto conn = std::make_shared<Connection>(std::move(socket), dispatcher_, options_);
+      auto conn = std::make_shared<Connection>(std::move(socket), io_, dispatcher_, options_);
       std::lock_guard lock(mu_);
       if (stopped_) return;  // Stop() ran since the check above: it would never drain this one
       std::erase_if(connections_, [](const auto& w) { return w.expired(); });

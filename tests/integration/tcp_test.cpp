@@ -328,6 +328,61 @@ TEST_CASE_FIXTURE(ServerFixture, "the access matrix of every command over TCP") 
   }
 }
 
+// A connection whose client pipelines moves to another I/O thread, and back to the first
+// when the client turns to one request at a time (server/placement.h). Nothing is lost or
+// reordered on the way, the session goes along, and a graceful stop still drains them.
+TEST_CASE("tcp: connections move between I/O threads between requests, answers intact") {
+  ServerProcess server({.extra_args = {"--io-threads", "2", "--log-level", "debug"}});
+  REQUIRE_MESSAGE(server.Start().ok(), server.Log());
+  std::vector<std::unique_ptr<TcpClient>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(ConnectTcp(server));
+    MustLogin(*clients.back(), "admin", server.admin_password());
+  }
+  uint32_t id = 1;
+  auto pipelined_rounds = [&](int rounds) {
+    for (int round = 0; round < rounds; ++round) {
+      for (auto& c : clients) {
+        std::string batch;
+        for (uint32_t i = 0; i < 8; ++i) batch += Request(id + i, "MngGetKycStepTemplates", R"({"brand":"acme"})");
+        REQUIRE(c->SendRaw(batch).ok());
+        for (uint32_t i = 0; i < 8; ++i) {
+          Reply r = MustRead(*c);
+          REQUIRE(r.request_id == id + i);
+          REQUIRE_MESSAGE(r.code == Code::kOk, r.body);  // the session came along
+        }
+      }
+      id += 8;
+    }
+  };
+  auto single_calls = [&](int rounds) {
+    for (int round = 0; round < rounds; ++round) {
+      for (auto& c : clients) REQUIRE(MustCall(*c, "MngGetKycStepTemplates", R"({"brand":"acme"})").code == Code::kOk);
+    }
+  };
+  auto moves = [&](std::string_view why) {
+    size_t n = 0;
+    const std::string log = server.Log();
+    for (size_t at = log.find(why); at != std::string::npos; at = log.find(why, at + 1)) ++n;
+    return n;
+  };
+
+  single_calls(40);
+  CHECK(moves("moves to I/O thread") == 0);  // started gathered, and stayed
+  pipelined_rounds(40);
+  // Three connections spread in turn over two threads: at least one left the first.
+  const size_t spread = moves("(pipelining)");
+  CHECK(spread >= 1);
+  single_calls(40);
+  CHECK(moves("(one request at a time)") == spread);  // every one came back
+  pipelined_rounds(10);
+  CHECK(moves("(pipelining)") == 2 * spread);  // and they spread again
+
+  // Drain follows a connection to the thread it is on now: the stop is clean.
+  CHECK(server.Term() == 0);
+  CHECK(server.Log().find("stopped cleanly") != std::string::npos);
+}
+
 // A silent server (it accepts nothing and answers nothing) must not hang a client that
 // asked for a timeout.
 TEST_CASE("TcpClient: a read from a silent server gives up after the timeout") {
