@@ -26,6 +26,7 @@ Connection::Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
       idle_(socket_.get_executor()),
       drain_deadline_(socket_.get_executor()),
       io_(io),
+      keep_running_(io.KeepRunning()),
       home_(&socket_.get_executor().context()),
       dispatcher_(dispatcher),
       options_(options),
@@ -70,6 +71,8 @@ void Connection::DrainHere() {
 }
 
 void Connection::ArmIdleTimer() {
+  // Closed before a move's posted start ran (a drain): a new wait would hold up the stop.
+  if (closed_) return;
   // One timer per connection, checked against the last activity, so that a read does
   // not have to cancel and re-arm it.
   auto idle = std::chrono::seconds(options_.idle_timeout);
@@ -150,7 +153,7 @@ asio::io_context* Connection::WantsToMove() {
     return nullptr;
   }
   asio::io_context* want = &io_.Gather();
-  if (placement_.placement() == Placement::kSpread) {
+  if (placement_.placement() == Placement::kSpread || io_.overflowing()) {
     // The first spread picks the next context in turn (maybe this one) and keeps it.
     if (spread_to_ == nullptr) spread_to_ = &io_.Next();
     want = spread_to_;
@@ -164,13 +167,15 @@ void Connection::MoveTo(asio::io_context& to) {
   // nothing once it has changed.
   error_code ec;
   const auto protocol = socket_.local_endpoint(ec).protocol();
-  if (ec) return Close();  // the peer is gone already
+  if (ec) return Close();  // not a socket that can be registered again
   idle_.cancel();
   const int fd = socket_.release(ec);
   if (ec) {
     spdlog::warn("cannot move the connection from {} to another I/O thread: {}", peer_, ec.message());
     return Close();
   }
+  // Registering with another context's reactor from this thread is safe: the contexts
+  // lock their reactors (IoPool creates them with a locking concurrency hint).
   Socket moved(to.get_executor());
   moved.assign(protocol, fd, ec);
   if (ec) {
@@ -178,11 +183,11 @@ void Connection::MoveTo(asio::io_context& to) {
     ::close(fd);
     return Close();
   }
-  // Registering with another context's reactor from this thread is safe: the contexts
-  // lock their reactors (IoPool creates them with a locking concurrency hint).
   socket_ = std::move(moved);
   spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to),
-                placement_.placement() == Placement::kSpread ? "pipelining" : "one request at a time");
+                placement_.placement() == Placement::kSpread ? "pipelining"
+                : &to != &io_.Gather()                       ? "the first thread is saturated"
+                                                             : "one request at a time");
   idle_ = Timer(to.get_executor());
   drain_deadline_ = Timer(to.get_executor());
   home_.store(&to, std::memory_order_release);
@@ -289,12 +294,14 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
   if (key.ordering == Ordering::kBarrier) barrier_ = true;
 
   uint64_t seq = slot.seq;
-  // The work guard keeps the I/O loop alive while a write or slow request is away on
-  // another pool, so a graceful shutdown waits for its answer.
-  asio::any_io_executor guard = asio::prefer(socket_.get_executor(), asio::execution::outstanding_work.tracked);
-  dispatcher_.Dispatch(std::move(req), [self = shared_from_this(), seq, key,
+  // The answer comes back to this context: the connection does not move while a request
+  // is away (running_ > 0), and the completion reads no member from the other thread.
+  // The work guard keeps the I/O loop alive meanwhile, so a graceful shutdown waits for it.
+  const Executor home = socket_.get_executor();
+  asio::any_io_executor guard = asio::prefer(home, asio::execution::outstanding_work.tracked);
+  dispatcher_.Dispatch(std::move(req), [self = shared_from_this(), seq, key, home,
                                         guard = std::move(guard)](Response r) mutable {
-    asio::dispatch(self->socket_.get_executor(), [self, seq, key, r = std::move(r)]() mutable {
+    asio::dispatch(home, [self, seq, key, r = std::move(r)]() mutable {
       --self->running_;
       if (key.ordering == Ordering::kWrite) --self->running_writes_;
       if (key.ordering == Ordering::kBarrier) self->barrier_ = false;

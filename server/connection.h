@@ -11,9 +11,10 @@
 // either is full, the connection stops reading (back-pressure).
 //
 // A connection may move to another context (server/placement.h says when): only between
-// requests, with nothing in flight, no read or write pending and its timers cancelled, so
-// no handler of the old context can still reach it. `home_` names the context it is on
-// for callers on other threads (Drain), who follow it if it moved meanwhile.
+// requests, with no request away, no read or write pending and its idle wait cancelled.
+// `home_` names the context it is on. What may still be queued on the old context (an
+// idle wait that fired, a deferred read) checks `home_` and does nothing once it changed;
+// Drain, called from another thread, goes to `home_` and follows it if it moved meanwhile.
 #pragma once
 
 #include <atomic>
@@ -94,6 +95,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Timer idle_;
   Timer drain_deadline_;
   IoPool& io_;
+  IoPool::KeepAlive keep_running_;  // every context runs while the connection may move to it
   std::atomic<boost::asio::io_context*> home_;  // the context socket_ is on
   boost::asio::io_context* spread_to_ = nullptr;  // chosen the first time it spreads
   PlacementGauge placement_;

@@ -5,12 +5,20 @@
 // only between requests (server/placement.h); HTTP sessions are placed in turn.
 #pragma once
 
+#include <time.h>
+
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "server/io_balance.h"
 
 namespace kyc {
 
@@ -30,19 +38,43 @@ class IoPool {
   int size() const { return static_cast<int>(contexts_.size()); }
   // The position of `context` in the pool (for logs), -1 when it is not one of them.
   int IndexOf(const boost::asio::io_context* context) const;
+  // True while the gathered connections overflow the first thread (server/io_balance.h):
+  // they spread like pipelining ones. Safe from any thread.
+  bool overflowing() const { return overflowing_.load(std::memory_order_relaxed); }
+
+  // Held by whatever may post to any context at any time (a TCP connection may move to
+  // another): until Release and the last holder is gone, no context runs out of work.
+  using KeepAlive = std::shared_ptr<const void>;
+  KeepAlive KeepRunning() const { return guards_; }
 
   // Runs every context, one per thread, the calling thread taking the first; returns when
   // all have run out of work (after Release, once every connection has drained).
   void Run();
-  // Lets the contexts return once their work is done; until then an idle context waits
-  // for connections.
+  // Lets the contexts return once their work is done and no KeepAlive is left; until
+  // then an idle context waits for connections. Call it on the first context.
   void Release();
 
  private:
   using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  struct Sample {
+    std::chrono::steady_clock::time_point at;
+    std::vector<int64_t> thread_ns;  // CPU time of each I/O thread
+    uint64_t idle_ticks = 0;         // the machine's, from /proc/stat
+  };
+
+  void ScheduleSample();  // on the first context
+  std::optional<Sample> TakeSample() const;
+
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
-  std::vector<Guard> guards_;
+  std::shared_ptr<std::vector<Guard>> guards_;
   std::atomic<size_t> next_{0};
+  std::atomic<bool> overflowing_{false};
+  // Used by the first context's thread only (set up by Run before it runs anything).
+  std::vector<clockid_t> thread_clocks_;
+  std::unique_ptr<boost::asio::steady_timer> sampler_;
+  std::optional<Sample> last_sample_;
+  bool released_ = false;
+  OverflowPolicy policy_;
 };
 
 }  // namespace kyc

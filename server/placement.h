@@ -21,6 +21,12 @@ class PlacementGauge {
   // not move a connection, short enough that a pipelining client spreads within a
   // fraction of a second.
   static constexpr int kWindow = 16;
+  // Windows in a row a spread connection needs to gather again; doubled each time it
+  // spreads once more, up to kMaxGatherWindows. Requests per read depend a little on the
+  // thread (a busy one lets more pile up between reads), so a client near the line could
+  // otherwise move back and forth; each move costs a few system calls.
+  static constexpr int kGatherWindows = 4;
+  static constexpr int kMaxGatherWindows = 64;
 
   // One read delivered `requests` whole requests (0 when it ended inside a frame).
   // Returns where the connection belongs now.
@@ -31,6 +37,9 @@ class PlacementGauge {
   Placement placement_ = Placement::kGather;
   int reads_ = 0;
   int requests_ = 0;
+  int gather_windows_ = 0;  // consecutive windows that argued for gathering
+  int gather_after_ = kGatherWindows;
+  bool gathered_before_ = false;  // it was spread and came back once already
 };
 
 }  // namespace kyc

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <utility>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -329,8 +330,9 @@ TEST_CASE_FIXTURE(ServerFixture, "the access matrix of every command over TCP") 
 }
 
 // A connection whose client pipelines moves to another I/O thread, and back to the first
-// when the client turns to one request at a time (server/placement.h). Nothing is lost or
-// reordered on the way, the session goes along, and a graceful stop still drains them.
+// when the client turns to one request at a time (server/placement.h). Requests sent
+// while it moves, some cut in the middle of a frame, are all answered in order; the
+// session goes along, and a graceful stop still drains every connection.
 TEST_CASE("tcp: connections move between I/O threads between requests, answers intact") {
   ServerProcess server({.extra_args = {"--io-threads", "2", "--log-level", "debug"}});
   REQUIRE_MESSAGE(server.Start().ok(), server.Log());
@@ -339,47 +341,68 @@ TEST_CASE("tcp: connections move between I/O threads between requests, answers i
     clients.push_back(ConnectTcp(server));
     MustLogin(*clients.back(), "admin", server.admin_password());
   }
-  uint32_t id = 1;
+  constexpr uint32_t kBatch = 8;
+  const std::string list = R"({"brand":"acme"})";
+  uint32_t next_id = 1;
+  // Each client keeps one batch ahead of the answers it reads, and every other batch ends
+  // with half a frame whose rest goes with the next: there are always bytes on the way.
   auto pipelined_rounds = [&](int rounds) {
-    for (int round = 0; round < rounds; ++round) {
-      for (auto& c : clients) {
-        std::string batch;
-        for (uint32_t i = 0; i < 8; ++i) batch += Request(id + i, "MngGetKycStepTemplates", R"({"brand":"acme"})");
-        REQUIRE(c->SendRaw(batch).ok());
-        for (uint32_t i = 0; i < 8; ++i) {
+    const uint32_t first = next_id;
+    next_id += kBatch * rounds;
+    for (auto& c : clients) {
+      std::string carry;
+      auto send_batch = [&](int round) {
+        std::string bytes = std::exchange(carry, {});
+        for (uint32_t i = 0; i < kBatch; ++i) {
+          bytes += Request(first + round * kBatch + i, "MngGetKycStepTemplates", list);
+        }
+        if (round % 2 == 0 && round + 1 < rounds) {
+          // Keep back the end of the last frame: it goes out with the next batch.
+          carry = bytes.substr(bytes.size() - 5);
+          bytes.resize(bytes.size() - 5);
+        }
+        REQUIRE(c->SendRaw(bytes).ok());
+      };
+      send_batch(0);
+      for (int round = 0; round < rounds; ++round) {
+        if (round + 1 < rounds) send_batch(round + 1);
+        for (uint32_t i = 0; i < kBatch; ++i) {
           Reply r = MustRead(*c);
-          REQUIRE(r.request_id == id + i);
+          REQUIRE(r.request_id == first + round * kBatch + i);
           REQUIRE_MESSAGE(r.code == Code::kOk, r.body);  // the session came along
         }
       }
-      id += 8;
     }
   };
   auto single_calls = [&](int rounds) {
     for (int round = 0; round < rounds; ++round) {
-      for (auto& c : clients) REQUIRE(MustCall(*c, "MngGetKycStepTemplates", R"({"brand":"acme"})").code == Code::kOk);
+      for (auto& c : clients) {
+        REQUIRE(MustCall(*c, "MngGetKycStepTemplates", list).code == Code::kOk);
+      }
     }
   };
-  auto moves = [&](std::string_view why) {
+  auto logged = [&](std::string_view what) {
     size_t n = 0;
     const std::string log = server.Log();
-    for (size_t at = log.find(why); at != std::string::npos; at = log.find(why, at + 1)) ++n;
+    for (size_t at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
     return n;
   };
 
-  single_calls(40);
-  CHECK(moves("moves to I/O thread") == 0);  // started gathered, and stayed
-  pipelined_rounds(40);
+  // Enough reads in each phase for several whole windows of the gauge, however the
+  // previous phase left it: gathering back needs kGatherWindows (4) windows of 16 reads.
+  single_calls(100);
+  CHECK(logged("moves to I/O thread") == 0);  // started gathered, and stayed
+  pipelined_rounds(60);
   // Three connections spread in turn over two threads: at least one left the first.
-  const size_t spread = moves("(pipelining)");
+  const size_t spread = logged("(pipelining)");
   CHECK(spread >= 1);
-  single_calls(40);
-  CHECK(moves("(one request at a time)") == spread);  // every one came back
-  pipelined_rounds(10);
-  CHECK(moves("(pipelining)") == 2 * spread);  // and they spread again
+  single_calls(100);
+  CHECK(logged("(one request at a time)") == spread);  // every one came back
+  pipelined_rounds(60);
+  CHECK(logged("(pipelining)") == 2 * spread);  // and they spread again
 
-  // Drain follows a connection to the thread it is on now: the stop is clean.
-  CHECK(server.Term() == 0);
+  // Drain goes to the thread each connection is on now: the stop is clean and prompt.
+  CHECK(server.Term(10) == 0);
   CHECK(server.Log().find("stopped cleanly") != std::string::npos);
 }
 
