@@ -28,6 +28,7 @@ Connection::Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
       io_(io),
       keep_running_(io.KeepRunning()),
       home_(&socket_.get_executor().context()),
+      counted_on_(&io.CountOf(home_.load(std::memory_order_relaxed))),
       dispatcher_(dispatcher),
       options_(options),
       read_buf_(kReadChunk) {
@@ -188,6 +189,7 @@ void Connection::MoveTo(asio::io_context& to) {
                 placement_.placement() == Placement::kSpread ? "pipelining"
                 : &to != &io_.Gather()                       ? "the first thread is saturated"
                                                              : "one request at a time");
+  counted_on_ = &io_.CountOf(&to);
   idle_ = Timer(to.get_executor());
   drain_deadline_ = Timer(to.get_executor());
   home_.store(&to, std::memory_order_release);
@@ -215,6 +217,7 @@ void Connection::ProcessInput() {
     DecodeResult d = DecodeFrame(avail, options_.frame);
     if (d.state == DecodeState::kNeedMore) break;
     ++decoded_;
+    counted_on_->Add();
     if (d.state == DecodeState::kError) {
       Slot& slot = AnswerNow(d.request_id.value_or(0), d.name, d.error);
       if (d.fatal) {

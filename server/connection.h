@@ -97,6 +97,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   IoPool& io_;
   IoPool::KeepAlive keep_running_;  // every context runs while the connection may move to it
   std::atomic<boost::asio::io_context*> home_;  // the context socket_ is on
+  IoPool::RequestCount* counted_on_;  // home_'s: requests are counted where they are read
   boost::asio::io_context* spread_to_ = nullptr;  // chosen the first time it spreads
   PlacementGauge placement_;
   uint64_t decoded_ = 0;       // frames taken from in_, counted per read for placement_

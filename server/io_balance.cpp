@@ -1,35 +1,114 @@
 #include "server/io_balance.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 
 namespace kyc {
 
-bool OverflowPolicy::OnSample(const IoLoad& load) {
-  const bool argues_for_change =
-      overflowing_ ? load.all_busy <= kFitsInOne
-                   : load.first_busy >= kSaturated && load.idle_cores >= kSpareCores;
-  streak_ = argues_for_change ? streak_ + 1 : 0;
-  if (streak_ >= (overflowing_ ? kSamplesToGather : kSamplesToSpread)) {
-    overflowing_ = !overflowing_;
-    streak_ = 0;
-  }
-  return overflowing_;
+void OverflowPolicy::Enter(State s) {
+  state_ = s;
+  in_state_ = 0;
+  streak_ = 0;
+  changed_streak_ = 0;
+  measured_ = 0;
 }
 
-std::optional<uint64_t> IdleTicks(std::string_view proc_stat) {
-  // "cpu  user nice system idle iowait irq softirq steal ..."
+std::optional<double> OverflowPolicy::Measure(double rate) {
+  ++in_state_;
+  if (in_state_ <= kSettle) return std::nullopt;
+  measured_ += rate;
+  if (in_state_ < kSettle + kMeasure) return std::nullopt;
+  return measured_ / kMeasure;
+}
+
+bool OverflowPolicy::OnSample(const IoLoad& load) {
+  const double previous_rate = last_rate_;
+  last_rate_ = load.rate;
+  switch (state_) {
+    case State::kGathered: {
+      if (wait_ > 0) --wait_;
+      const bool saturated = load.first_busy >= kSaturated && load.server_room >= kRoomToSpread;
+      streak_ = saturated ? streak_ + 1 : 0;
+      if (streak_ >= kSamplesToTry && wait_ == 0) {
+        before_ = (load.rate + previous_rate) / 2;
+        Enter(State::kTrySpread);
+      }
+      break;
+    }
+    case State::kTrySpread: {
+      std::optional<double> rate = Measure(load.rate);
+      if (!rate) break;
+      if (*rate >= before_ * kBetter) {
+        reference_ = *rate;
+        next_wait_ = kFirstWait;
+        Enter(State::kSpread);
+      } else {
+        wait_ = next_wait_;
+        next_wait_ = std::min(2 * next_wait_, kMaxWait);
+        Enter(State::kGathered);
+      }
+      break;
+    }
+    case State::kSpread: {
+      ++in_state_;
+      const bool light = load.all_busy <= kFitsInOne;
+      streak_ = light ? streak_ + 1 : 0;
+      if (streak_ >= kSamplesToGather) {
+        // The load fell: one thread will do. Nothing learnt about the next busy spell.
+        next_wait_ = kFirstWait;
+        recheck_ = kFirstRecheck;
+        Enter(State::kGathered);
+        break;
+      }
+      const bool changed = !light && std::abs(load.rate - reference_) > kLoadChanged * reference_;
+      changed_streak_ = changed ? changed_streak_ + 1 : 0;
+      if (changed_streak_ >= 2 || in_state_ >= recheck_) {
+        before_ = (load.rate + previous_rate) / 2;
+        Enter(State::kTryGather);
+      }
+      break;
+    }
+    case State::kTryGather: {
+      std::optional<double> rate = Measure(load.rate);
+      if (!rate) break;
+      if (*rate * kBetter >= before_) {
+        // Gathered does as well, give or take a tenth: it wins the tie.
+        recheck_ = kFirstRecheck;
+        wait_ = next_wait_;
+        Enter(State::kGathered);
+      } else {
+        reference_ = before_;
+        recheck_ = std::min(2 * recheck_, kMaxWait);
+        Enter(State::kSpread);
+      }
+      break;
+    }
+  }
+  return spread();
+}
+
+std::optional<MachineTicks> ParseProcStat(std::string_view proc_stat) {
+  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is
+  // already counted in user and nice.
   constexpr std::string_view kPrefix = "cpu ";
   if (proc_stat.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   const char* p = proc_stat.data() + kPrefix.size();
   const char* end = proc_stat.data() + proc_stat.size();
-  uint64_t fields[5] = {};
+  uint64_t fields[8] = {};
+  int parsed = 0;
   for (uint64_t& f : fields) {
     while (p < end && *p == ' ') ++p;
     auto [next, ec] = std::from_chars(p, end, f);
-    if (ec != std::errc()) return std::nullopt;
+    if (ec != std::errc()) break;
     p = next;
+    ++parsed;
   }
-  return fields[3] + fields[4];
+  if (parsed < 5) return std::nullopt;  // kernels since 2.6 give at least 8
+  MachineTicks t;
+  for (uint64_t f : fields) t.total += f;
+  t.idle = fields[3] + fields[4];
+  return t;
 }
 
 }  // namespace kyc

@@ -1,10 +1,17 @@
 // When the connections gathered on the first I/O thread overflow it (server/placement.h).
 //
 // Gathering one-request-at-a-time connections on one thread is right while that thread
-// keeps up, and right whenever the clients share the machine's cores. When the first
-// thread is busy nearly all the time and cores sit idle (the clients run elsewhere), the
-// gathered connections spread too; they gather again once all I/O threads together use
-// less than half of one core. IoPool samples the load; this class only decides.
+// keeps up, and right whenever the clients share the machine's cores: a second busy
+// thread would only take turns with them and wait for scheduler ticks (R1 in
+// BENCHMARKS.md). It is wrong when the first thread is saturated and cores sit free. The
+// CPU figures alone cannot tell those cases apart once the connections are spread (both
+// then show busy cores and threads waiting to run), so the decision is a trial: when the
+// first thread is saturated and other processes leave the server room for more than one
+// core, the gathered connections spread for a moment, and stay spread only if the
+// requests answered per second rise by a tenth. While spread, a load that changes by a
+// third, or a periodic check, tries gathering again, which wins on a tie (fewer
+// wake-ups, lower latency). A trial that loses waits twice as long before the next.
+// IoPool samples the load every 500 ms; this class only decides.
 #pragma once
 
 #include <cstdint>
@@ -14,31 +21,58 @@
 namespace kyc {
 
 struct IoLoad {
-  double first_busy = 0;  // share of the interval the first I/O thread ran (0..1)
-  double all_busy = 0;    // the same summed over every I/O thread (0..threads)
-  double idle_cores = 0;  // cores the machine left idle over the interval, on average
+  double first_busy = 0;   // share of the interval the first I/O thread ran (0..1)
+  double all_busy = 0;     // the same summed over every I/O thread (0..threads)
+  double server_room = 0;  // the machine's cores less those other processes kept busy
+  double rate = 0;         // TCP requests answered per second
 };
 
 class OverflowPolicy {
  public:
-  static constexpr double kSaturated = 0.85;  // first_busy at or above: it cannot keep up
-  static constexpr double kSpareCores = 0.5;  // idle_cores at or above: a core is free
-  static constexpr double kFitsInOne = 0.5;   // all_busy at or below: one thread suffices
-  // Consecutive samples a change needs, so a burst does not move every connection.
-  static constexpr int kSamplesToSpread = 2;
-  static constexpr int kSamplesToGather = 4;
+  static constexpr double kSaturated = 0.85;    // first_busy at or above: it cannot keep up
+  static constexpr double kRoomToSpread = 1.5;  // server_room at or above: worth a trial
+  static constexpr double kFitsInOne = 0.5;     // all_busy at or below: gather, no trial
+  static constexpr double kBetter = 1.1;        // spreading must raise the rate by this
+  static constexpr double kLoadChanged = 0.3;   // a rate this far from the spread one: judge again
+  static constexpr int kSamplesToTry = 2;       // saturated samples in a row before a trial
+  static constexpr int kSettle = 1;             // samples a trial skips while connections move
+  static constexpr int kMeasure = 2;            // samples a trial averages
+  static constexpr int kSamplesToGather = 4;    // light samples in a row before gathering
+  static constexpr int kFirstWait = 4;          // samples after a lost trial before the next
+  static constexpr int kFirstRecheck = 20;      // samples spread before a trial gather
+  static constexpr int kMaxWait = 240;          // bound of both, doubling (2 minutes)
+
+  enum class State { kGathered, kTrySpread, kSpread, kTryGather };
 
   // One sample; returns whether the gathered connections should spread.
   bool OnSample(const IoLoad& load);
-  bool overflowing() const { return overflowing_; }
+  bool spread() const { return state_ == State::kTrySpread || state_ == State::kSpread; }
+  State state() const { return state_; }
 
  private:
-  bool overflowing_ = false;
-  int streak_ = 0;  // consecutive samples that argue for a change
+  void Enter(State s);
+  // Feeds a trial; returns its average rate once it has measured enough.
+  std::optional<double> Measure(double rate);
+
+  State state_ = State::kGathered;
+  int in_state_ = 0;        // samples since entering the state
+  int streak_ = 0;          // kGathered: saturated samples in a row; kSpread: light ones
+  int changed_streak_ = 0;  // kSpread: samples in a row far from reference_
+  double last_rate_ = 0;
+  double before_ = 0;       // the rate before a trial
+  double measured_ = 0;     // sum of a trial's measured rates
+  double reference_ = 0;    // kSpread: the rate spreading won with
+  int wait_ = 0;            // kGathered: samples left before a trial may start
+  int next_wait_ = kFirstWait;
+  int recheck_ = kFirstRecheck;
 };
 
-// Idle time (idle + iowait) summed over all cores, in clock ticks, from the text of
-// /proc/stat; nothing when its first line is not the expected "cpu" line.
-std::optional<uint64_t> IdleTicks(std::string_view proc_stat);
+// The machine's CPU time since boot from the first line of /proc/stat, in clock ticks
+// summed over all cores: all of it, and the idle part (idle + iowait).
+struct MachineTicks {
+  uint64_t total = 0;
+  uint64_t idle = 0;
+};
+std::optional<MachineTicks> ParseProcStat(std::string_view proc_stat);
 
 }  // namespace kyc

@@ -42,6 +42,14 @@ class IoPool {
   // they spread like pipelining ones. Safe from any thread.
   bool overflowing() const { return overflowing_.load(std::memory_order_relaxed); }
 
+  // TCP requests answered on one context, for the load samples. Only that context's
+  // thread adds (a plain load and store, no locked add); the sampler reads.
+  struct alignas(64) RequestCount {
+    std::atomic<uint64_t> n{0};
+    void Add() { n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  };
+  RequestCount& CountOf(const boost::asio::io_context* context);
+
   // Held by whatever may post to any context at any time (a TCP connection may move to
   // another): until Release and the last holder is gone, no context runs out of work.
   using KeepAlive = std::shared_ptr<const void>;
@@ -59,16 +67,21 @@ class IoPool {
   struct Sample {
     std::chrono::steady_clock::time_point at;
     std::vector<int64_t> thread_ns;  // CPU time of each I/O thread
-    uint64_t idle_ticks = 0;         // the machine's, from /proc/stat
+    int64_t process_ns = 0;          // CPU time of the whole server
+    uint64_t requests = 0;           // TCP requests answered, all contexts
+    MachineTicks machine;            // from /proc/stat
   };
 
   void ScheduleSample();  // on the first context
   std::optional<Sample> TakeSample() const;
+  static IoLoad LoadBetween(const Sample& before, const Sample& after);
+  void LogChange(OverflowPolicy::State from, OverflowPolicy::State to, const IoLoad& load);
 
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::shared_ptr<std::vector<Guard>> guards_;
   std::atomic<size_t> next_{0};
   std::atomic<bool> overflowing_{false};
+  std::unique_ptr<RequestCount[]> counts_;  // one per context
   // Used by the first context's thread only (set up by Run before it runs anything).
   std::vector<clockid_t> thread_clocks_;
   std::unique_ptr<boost::asio::steady_timer> sampler_;
