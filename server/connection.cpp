@@ -22,11 +22,11 @@ constexpr size_t kMaxPendingOut = 256 * 1024;
 
 Connection::Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
                        const ConnectionOptions& options)
-    : socket_(std::move(socket)),
+    : keep_running_(io.KeepRunning()),
+      socket_(std::move(socket)),
       idle_(socket_.get_executor()),
       drain_deadline_(socket_.get_executor()),
       io_(io),
-      keep_running_(io.KeepRunning()),
       home_(&socket_.get_executor().context()),
       counted_on_(&io.CountOf(home_.load(std::memory_order_relaxed))),
       dispatcher_(dispatcher),
@@ -185,10 +185,14 @@ void Connection::MoveTo(asio::io_context& to) {
     return Close();
   }
   socket_ = std::move(moved);
-  spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to),
-                placement_.placement() == Placement::kSpread ? "pipelining"
-                : &to != &io_.Gather()                       ? "the first thread is saturated"
-                                                             : "one request at a time");
+  const char* why = "pipelining";
+  if (placement_.placement() == Placement::kGather) {
+    why = &to != &io_.Gather()  ? "overflow: the first thread is saturated"
+          : spread_for_overflow_ ? "overflow over"
+                                 : "one request at a time";
+    spread_for_overflow_ = &to != &io_.Gather();
+  }
+  spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to), why);
   counted_on_ = &io_.CountOf(&to);
   idle_ = Timer(to.get_executor());
   drain_deadline_ = Timer(to.get_executor());
@@ -216,39 +220,44 @@ void Connection::ProcessInput() {
     std::string_view avail(in_.data() + in_pos_, in_.size() - in_pos_);
     DecodeResult d = DecodeFrame(avail, options_.frame);
     if (d.state == DecodeState::kNeedMore) break;
-    ++decoded_;
-    counted_on_->Add();
     if (d.state == DecodeState::kError) {
       Slot& slot = AnswerNow(d.request_id.value_or(0), d.name, d.error);
       if (d.fatal) {
         // The stream can no longer be framed: answer once, read nothing more, close.
         slot.close_after = true;
         read_closed_ = true;
+        Consume(0);
         in_.clear();
         in_pos_ = 0;
         break;
       }
-      in_pos_ += d.consumed;
+      Consume(d.consumed);
       continue;
     }
     if (d.frame.kind != FrameKind::kRequest) {
       AnswerNow(d.frame.request_id, d.frame.name,
                 Status(Code::kBadRequest, "only request frames (kind 0) may be sent to the server"));
-      in_pos_ += d.consumed;
+      Consume(d.consumed);
       continue;
     }
     if (draining_) {
       AnswerNow(d.frame.request_id, d.frame.name,
                 Status(Code::kUnavailable, "the server is shutting down; retry later"));
-      in_pos_ += d.consumed;
+      Consume(d.consumed);
       continue;
     }
     OrderKey key = OrderingOf(d.frame.name);
     if (!MayStart(key)) break;  // resumes when the request it waits for completes
-    in_pos_ += d.consumed;
+    Consume(d.consumed);
     StartRequest(d.frame, key);
   }
   processing_ = false;
+}
+
+void Connection::Consume(size_t bytes) {
+  in_pos_ += bytes;
+  ++decoded_;  // once per request taken, however often it was decoded while it waited
+  counted_on_->Add();
 }
 
 bool Connection::OutputFull() const {

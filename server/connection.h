@@ -75,6 +75,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void MoveTo(boost::asio::io_context& to);
   void OnRead(const boost::system::error_code& ec, size_t n);
   void ProcessInput();
+  void Consume(size_t bytes);  // a request taken from in_ (counted for placement and load)
   bool MayStart(const OrderKey& key) const;
   void StartRequest(const FrameView& f, const OrderKey& key);
   void Complete(uint64_t seq, Response r);
@@ -91,16 +92,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ArmIdleTimer();
   void Close();
 
+  // First, so it goes last: the contexts keep running until the socket and timers are gone.
+  IoPool::KeepAlive keep_running_;  // every context runs while the connection may move to it
   Socket socket_;  // its executor is the connection's: one thread, handlers never overlap
   Timer idle_;
   Timer drain_deadline_;
   IoPool& io_;
-  IoPool::KeepAlive keep_running_;  // every context runs while the connection may move to it
   std::atomic<boost::asio::io_context*> home_;  // the context socket_ is on
   IoPool::RequestCount* counted_on_;  // home_'s: requests are counted where they are read
   boost::asio::io_context* spread_to_ = nullptr;  // chosen the first time it spreads
+  bool spread_for_overflow_ = false;  // for the log: why it left the first context
   PlacementGauge placement_;
-  uint64_t decoded_ = 0;       // frames taken from in_, counted per read for placement_
+  uint64_t decoded_ = 0;       // requests taken from in_, counted per read for placement_
   Dispatcher& dispatcher_;
   ConnectionOptions options_;
   std::string peer_;

@@ -28,7 +28,8 @@ bool OverflowPolicy::OnSample(const IoLoad& load) {
   switch (state_) {
     case State::kGathered: {
       if (wait_ > 0) --wait_;
-      const bool saturated = load.first_busy >= kSaturated && load.server_room >= kRoomToSpread;
+      const bool saturated = load.first_busy >= kSaturated && load.server_room >= kRoomToSpread &&
+                             load.rate >= kMinRate;
       streak_ = saturated ? streak_ + 1 : 0;
       if (streak_ >= kSamplesToTry && wait_ == 0) {
         before_ = (load.rate + previous_rate) / 2;
@@ -39,14 +40,12 @@ bool OverflowPolicy::OnSample(const IoLoad& load) {
     case State::kTrySpread: {
       std::optional<double> rate = Measure(load.rate);
       if (!rate) break;
-      if (*rate >= before_ * kBetter) {
+      trial_rate_ = *rate;
+      if (*rate > before_ * kSpreadWins) {
         reference_ = *rate;
-        next_wait_ = kFirstWait;
         Enter(State::kSpread);
       } else {
-        wait_ = next_wait_;
-        next_wait_ = std::min(2 * next_wait_, kMaxWait);
-        Enter(State::kGathered);
+        Gather();
       }
       break;
     }
@@ -58,12 +57,14 @@ bool OverflowPolicy::OnSample(const IoLoad& load) {
         // The load fell: one thread will do. Nothing learnt about the next busy spell.
         next_wait_ = kFirstWait;
         recheck_ = kFirstRecheck;
+        settle_ = kFirstWait;
+        wait_ = 0;
         Enter(State::kGathered);
         break;
       }
       const bool changed = !light && std::abs(load.rate - reference_) > kLoadChanged * reference_;
       changed_streak_ = changed ? changed_streak_ + 1 : 0;
-      if (changed_streak_ >= 2 || in_state_ >= recheck_) {
+      if ((changed_streak_ >= 2 && in_state_ >= settle_) || in_state_ >= recheck_) {
         before_ = (load.rate + previous_rate) / 2;
         Enter(State::kTryGather);
       }
@@ -72,20 +73,51 @@ bool OverflowPolicy::OnSample(const IoLoad& load) {
     case State::kTryGather: {
       std::optional<double> rate = Measure(load.rate);
       if (!rate) break;
-      if (*rate * kBetter >= before_) {
-        // Gathered does as well, give or take a tenth: it wins the tie.
-        recheck_ = kFirstRecheck;
-        wait_ = next_wait_;
-        Enter(State::kGathered);
+      trial_rate_ = *rate;
+      if (*rate * kGatherLoses >= before_) {
+        Gather();  // within a tenth: gathered wins
       } else {
         reference_ = before_;
         recheck_ = std::min(2 * recheck_, kMaxWait);
+        settle_ = std::min(2 * settle_, kMaxWait);
         Enter(State::kSpread);
       }
       break;
     }
   }
   return spread();
+}
+
+void OverflowPolicy::Gather() {
+  wait_ = next_wait_;
+  next_wait_ = std::min(2 * next_wait_, kMaxWait);
+  Enter(State::kGathered);
+}
+
+std::optional<IoLoad> LoadBetween(const LoadSample& before, const LoadSample& after,
+                                  double ticks_per_second) {
+  const double seconds = after.seconds - before.seconds;
+  if (seconds <= 0 || after.thread_ns.size() != before.thread_ns.size() ||
+      after.machine_ticks <= before.machine_ticks ||
+      after.machine_idle_ticks < before.machine_idle_ticks || after.requests < before.requests ||
+      ticks_per_second <= 0) {
+    return std::nullopt;
+  }
+  IoLoad load;
+  for (size_t i = 0; i < after.thread_ns.size(); ++i) {
+    const double busy = static_cast<double>(after.thread_ns[i] - before.thread_ns[i]) / 1e9 / seconds;
+    if (i == 0) load.first_busy = busy;
+    load.all_busy += busy;
+  }
+  const double ticks = seconds * ticks_per_second;
+  const double all = static_cast<double>(after.machine_ticks - before.machine_ticks);
+  const double idle = static_cast<double>(after.machine_idle_ticks - before.machine_idle_ticks);
+  const double cores = all / ticks;
+  const double machine_busy = std::max(all - idle, 0.0) / ticks;
+  const double ours = static_cast<double>(after.process_ns - before.process_ns) / 1e9 / seconds;
+  load.server_room = cores - std::max(machine_busy - ours, 0.0);
+  load.rate = static_cast<double>(after.requests - before.requests) / seconds;
+  return load;
 }
 
 std::optional<MachineTicks> ParseProcStat(std::string_view proc_stat) {

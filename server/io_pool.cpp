@@ -79,9 +79,9 @@ std::optional<int64_t> CpuNanos(clockid_t clock) {
 }
 }  // namespace
 
-std::optional<IoPool::Sample> IoPool::TakeSample() const {
-  Sample s;
-  s.at = std::chrono::steady_clock::now();
+std::optional<LoadSample> IoPool::TakeSample() const {
+  LoadSample s;
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   for (clockid_t clock : thread_clocks_) {
     auto ns = CpuNanos(clock);
     if (!ns) return std::nullopt;
@@ -98,28 +98,9 @@ std::optional<IoPool::Sample> IoPool::TakeSample() const {
   if (!std::getline(in, first_line)) return std::nullopt;
   auto machine = ParseProcStat(first_line);
   if (!machine) return std::nullopt;
-  s.machine = *machine;
+  s.machine_ticks = machine->total;
+  s.machine_idle_ticks = machine->idle;
   return s;
-}
-
-IoLoad IoPool::LoadBetween(const Sample& before, const Sample& after) {
-  const double wall_ns = std::chrono::duration<double, std::nano>(after.at - before.at).count();
-  IoLoad load;
-  for (size_t i = 0; i < after.thread_ns.size(); ++i) {
-    const double busy = (after.thread_ns[i] - before.thread_ns[i]) / wall_ns;
-    if (i == 0) load.first_busy = busy;
-    load.all_busy += busy;
-  }
-  static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
-  const double wall_ticks = wall_ns / 1e9 * ticks_per_second;
-  const double cores = (after.machine.total - before.machine.total) / wall_ticks;
-  const double machine_busy =
-      (after.machine.total - before.machine.total - (after.machine.idle - before.machine.idle)) /
-      wall_ticks;
-  const double ours = (after.process_ns - before.process_ns) / wall_ns;
-  load.server_room = cores - std::max(machine_busy - ours, 0.0);
-  load.rate = static_cast<double>(after.requests - before.requests) / (wall_ns / 1e9);
-  return load;
 }
 
 void IoPool::LogChange(OverflowPolicy::State from, OverflowPolicy::State to, const IoLoad& load) {
@@ -132,11 +113,13 @@ void IoPool::LogChange(OverflowPolicy::State from, OverflowPolicy::State to, con
       break;
     case S::kSpread:
       if (from == S::kTrySpread) {
-        spdlog::info("I/O: connections spread over {} threads answer {:.0f} requests/s, more than "
-                     "gathered on the first: they stay spread",
-                     contexts_.size(), load.rate);
+        spdlog::info("I/O: connections spread over {} threads take {:.0f} requests/s, gathered "
+                     "{:.0f}: they stay spread",
+                     contexts_.size(), policy_.trial_rate(), policy_.trial_before());
       } else {
-        spdlog::debug("I/O: gathered, the connections answered fewer requests: spread again");
+        spdlog::debug("I/O: gathered, the connections took {:.0f} requests/s, spread {:.0f}: "
+                      "spread again",
+                      policy_.trial_rate(), policy_.trial_before());
       }
       break;
     case S::kTryGather:
@@ -144,10 +127,16 @@ void IoPool::LogChange(OverflowPolicy::State from, OverflowPolicy::State to, con
       break;
     case S::kGathered:
       if (from == S::kTrySpread) {
-        spdlog::debug("I/O: spread, the connections answered no more requests: gathered again");
+        spdlog::debug("I/O: spread, the connections took {:.0f} requests/s, gathered {:.0f}: "
+                      "gathered again",
+                      policy_.trial_rate(), policy_.trial_before());
+      } else if (from == S::kTryGather) {
+        spdlog::info("I/O: gathered on the first thread, the connections take {:.0f} requests/s, "
+                     "spread {:.0f}: they stay gathered",
+                     policy_.trial_rate(), policy_.trial_before());
       } else {
-        spdlog::info("I/O: the connections gather on the first thread again ({:.0f} requests/s, "
-                     "the threads use {:.0f}% of one core)",
+        spdlog::info("I/O: the load fell ({:.0f} requests/s, the threads use {:.0f}% of one "
+                     "core): the connections gather on the first thread again",
                      load.rate, load.all_busy * 100);
       }
       break;
@@ -158,15 +147,24 @@ void IoPool::ScheduleSample() {
   sampler_->expires_after(kSampleEvery);
   sampler_->async_wait([this](const boost::system::error_code& ec) {
     if (ec || released_) return;  // the pool is stopping
-    std::optional<Sample> now = TakeSample();
-    if (now && last_sample_) {
-      const IoLoad load = LoadBetween(*last_sample_, *now);
+    static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
+    std::optional<LoadSample> now = TakeSample();
+    std::optional<IoLoad> load;
+    if (now && last_sample_) load = LoadBetween(*last_sample_, *now, ticks_per_second);
+    if (load) {
+      failed_samples_ = 0;
       spdlog::trace("I/O load: first thread {:.2f}, all {:.2f}, room {:.2f} cores, {:.0f} requests/s",
-                    load.first_busy, load.all_busy, load.server_room, load.rate);
+                    load->first_busy, load->all_busy, load->server_room, load->rate);
       const auto before = policy_.state();
-      const bool spread = policy_.OnSample(load);
-      if (policy_.state() != before) LogChange(before, policy_.state(), load);
+      const bool spread = policy_.OnSample(*load);
+      if (policy_.state() != before) LogChange(before, policy_.state(), *load);
       overflowing_.store(spread, std::memory_order_relaxed);
+    } else if (last_sample_ && ++failed_samples_ == 4) {
+      // Blind: gather, the safe placement (a misjudged spread costs latency to everyone).
+      spdlog::warn("I/O: cannot sample the load (thread clocks, /proc/stat); TCP connections "
+                   "stay on the first thread unless they pipeline");
+      policy_ = OverflowPolicy{};
+      overflowing_.store(false, std::memory_order_relaxed);
     }
     if (now) last_sample_ = std::move(now);
     ScheduleSample();

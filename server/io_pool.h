@@ -42,7 +42,7 @@ class IoPool {
   // they spread like pipelining ones. Safe from any thread.
   bool overflowing() const { return overflowing_.load(std::memory_order_relaxed); }
 
-  // TCP requests answered on one context, for the load samples. Only that context's
+  // TCP requests taken on one context, for the load samples. Only that context's
   // thread adds (a plain load and store, no locked add); the sampler reads.
   struct alignas(64) RequestCount {
     std::atomic<uint64_t> n{0};
@@ -52,6 +52,7 @@ class IoPool {
 
   // Held by whatever may post to any context at any time (a TCP connection may move to
   // another): until Release and the last holder is gone, no context runs out of work.
+  // Call it on the first context, as Release is (the pointer itself is not atomic).
   using KeepAlive = std::shared_ptr<const void>;
   KeepAlive KeepRunning() const { return guards_; }
 
@@ -64,17 +65,8 @@ class IoPool {
 
  private:
   using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
-  struct Sample {
-    std::chrono::steady_clock::time_point at;
-    std::vector<int64_t> thread_ns;  // CPU time of each I/O thread
-    int64_t process_ns = 0;          // CPU time of the whole server
-    uint64_t requests = 0;           // TCP requests answered, all contexts
-    MachineTicks machine;            // from /proc/stat
-  };
-
   void ScheduleSample();  // on the first context
-  std::optional<Sample> TakeSample() const;
-  static IoLoad LoadBetween(const Sample& before, const Sample& after);
+  std::optional<LoadSample> TakeSample() const;
   void LogChange(OverflowPolicy::State from, OverflowPolicy::State to, const IoLoad& load);
 
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
@@ -85,7 +77,8 @@ class IoPool {
   // Used by the first context's thread only (set up by Run before it runs anything).
   std::vector<clockid_t> thread_clocks_;
   std::unique_ptr<boost::asio::steady_timer> sampler_;
-  std::optional<Sample> last_sample_;
+  std::optional<LoadSample> last_sample_;
+  int failed_samples_ = 0;  // in a row
   bool released_ = false;
   OverflowPolicy policy_;
 };
