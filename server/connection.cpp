@@ -170,29 +170,21 @@ void Connection::MoveTo(asio::io_context& to) {
   const auto protocol = socket_.local_endpoint(ec).protocol();
   if (ec) return Close();  // not a socket that can be registered again
   idle_.cancel();
-  const int fd = socket_.release(ec);
-  if (ec) {
-    spdlog::warn("cannot move the connection from {} to another I/O thread: {}", peer_, ec.message());
-    return Close();
-  }
   // Registering with another context's reactor from this thread is safe: the contexts
   // lock their reactors (IoPool creates them with a locking concurrency hint).
   Socket moved(to.get_executor());
-  moved.assign(protocol, fd, ec);
+  const int fd = socket_.release(ec);
+  if (!ec) moved.assign(protocol, fd, ec);
   if (ec) {
     spdlog::warn("cannot move the connection from {} to another I/O thread: {}", peer_, ec.message());
-    ::close(fd);
+    if (fd >= 0 && !moved.is_open()) ::close(fd);
     return Close();
   }
   socket_ = std::move(moved);
-  const char* why = "pipelining";
-  if (placement_.placement() == Placement::kGather) {
-    why = &to != &io_.Gather()  ? "overflow: the first thread is saturated"
-          : spread_for_overflow_ ? "overflow over"
-                                 : "one request at a time";
-    spread_for_overflow_ = &to != &io_.Gather();
-  }
-  spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to), why);
+  spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to),
+                placement_.placement() == Placement::kSpread ? "pipelining"
+                : &to == &io_.Gather()                       ? "one request at a time"
+                                                             : "overflow: the first thread is saturated");
   counted_on_ = &io_.CountOf(&to);
   idle_ = Timer(to.get_executor());
   drain_deadline_ = Timer(to.get_executor());
@@ -226,7 +218,6 @@ void Connection::ProcessInput() {
         // The stream can no longer be framed: answer once, read nothing more, close.
         slot.close_after = true;
         read_closed_ = true;
-        Consume(0);
         in_.clear();
         in_pos_ = 0;
         break;

@@ -101,7 +101,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<boost::asio::io_context*> home_;  // the context socket_ is on
   IoPool::RequestCount* counted_on_;  // home_'s: requests are counted where they are read
   boost::asio::io_context* spread_to_ = nullptr;  // chosen the first time it spreads
-  bool spread_for_overflow_ = false;  // for the log: why it left the first context
   PlacementGauge placement_;
   uint64_t decoded_ = 0;       // requests taken from in_, counted per read for placement_
   Dispatcher& dispatcher_;

@@ -37,16 +37,26 @@ bool OverflowPolicy::OnSample(const IoLoad& load) {
       }
       break;
     }
-    case State::kTrySpread: {
+    case State::kTrySpread:
+    case State::kTryGather: {
       std::optional<double> rate = Measure(load.rate);
       if (!rate) break;
       trial_rate_ = *rate;
-      if (*rate > before_ * kSpreadWins) {
-        reference_ = *rate;
-        Enter(State::kSpread);
-      } else {
+      const bool trying_spread = state_ == State::kTrySpread;
+      const double spread_rate = trying_spread ? *rate : before_;
+      const double gathered_rate = trying_spread ? before_ : *rate;
+      // Spreading must win by a fifth to be taken up; once taken, gathering must not lose
+      // more than a tenth to take over. The gap keeps noise from swinging it.
+      if (spread_rate <= gathered_rate * (trying_spread ? kSpreadWins : kGatherLoses)) {
         Gather();
+        break;
       }
+      if (!trying_spread) {
+        recheck_ = std::min(2 * recheck_, kMaxWait);
+        settle_ = std::min(2 * settle_, kMaxWait);
+      }
+      reference_ = spread_rate;
+      Enter(State::kSpread);
       break;
     }
     case State::kSpread: {
@@ -67,20 +77,6 @@ bool OverflowPolicy::OnSample(const IoLoad& load) {
       if ((changed_streak_ >= 2 && in_state_ >= settle_) || in_state_ >= recheck_) {
         before_ = (load.rate + previous_rate) / 2;
         Enter(State::kTryGather);
-      }
-      break;
-    }
-    case State::kTryGather: {
-      std::optional<double> rate = Measure(load.rate);
-      if (!rate) break;
-      trial_rate_ = *rate;
-      if (*rate * kGatherLoses >= before_) {
-        Gather();  // within a tenth: gathered wins
-      } else {
-        reference_ = before_;
-        recheck_ = std::min(2 * recheck_, kMaxWait);
-        settle_ = std::min(2 * settle_, kMaxWait);
-        Enter(State::kSpread);
       }
       break;
     }

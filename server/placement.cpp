@@ -18,13 +18,12 @@ Placement PlacementGauge::OnRead(int requests) {
     if (pipelined) {
       placement_ = Placement::kSpread;
       gather_windows_ = 0;
-      if (gathered_before_) gather_after_ = std::min(2 * gather_after_, kMaxGatherWindows);
     }
   } else {
     gather_windows_ = single ? gather_windows_ + 1 : 0;
     if (gather_windows_ >= gather_after_) {
       placement_ = Placement::kGather;
-      gathered_before_ = true;
+      gather_after_ = std::min(2 * gather_after_, kMaxGatherWindows);
     }
   }
   return placement_;

@@ -22,7 +22,7 @@ class PlacementGauge {
   // fraction of a second.
   static constexpr int kWindow = 16;
   // Windows in a row a spread connection needs to gather again; doubled each time it
-  // spreads once more, up to kMaxGatherWindows. Requests per read depend a little on the
+  // gathers, up to kMaxGatherWindows. Requests per read depend a little on the
   // thread (a busy one lets more pile up between reads), so a client near the line could
   // otherwise move back and forth; each move costs a few system calls.
   static constexpr int kGatherWindows = 4;
@@ -38,8 +38,7 @@ class PlacementGauge {
   int reads_ = 0;
   int requests_ = 0;
   int gather_windows_ = 0;  // consecutive windows that argued for gathering
-  int gather_after_ = kGatherWindows;
-  bool gathered_before_ = false;  // it was spread and came back once already
+  int gather_after_ = kGatherWindows;  // doubled each time it gathers
 };
 
 }  // namespace kyc
