@@ -12,7 +12,7 @@
 
 #include "bases/kyc_base.h"
 #include "bases/sqlite.h"
-#include "bases/staged_table.h"
+#include "tables/staged_table.h"
 #include "bases/writer_queue.h"
 #include "protocol/json.h"
 

@@ -28,27 +28,17 @@
 #include "bases/checkpointer.h"
 #include "bases/sqlite.h"
 #include "protocol/status.h"
+#include "tables/staged.h"
 
 namespace kyc {
 
-// Memory that a batch changes. Staged changes are kept aside until the batch commits.
-// Called only on the owning base's writer strand.
-class Staged {
- public:
-  virtual ~Staged() = default;
-  virtual void Publish() = 0;    // the batch committed: make staged changes visible
-  virtual void Discard() = 0;    // the batch failed: forget staged changes
-  virtual void BeginWrite() = 0; // one write of the batch starts: remember how to undo it
-  virtual void UndoWrite() = 0;  // that write failed: drop what it staged
-};
-
 // What a write function sees: the base inside an open transaction.
-class WriteBatch {
+class WriteBatch final : public StagingBatch {
  public:
   explicit WriteBatch(Db& db) : db_(db) {}
   Db& db() { return db_; }
   // Registers memory the current write stages changes in.
-  void Touch(Staged* s);
+  void Touch(Staged* s) override;
   // Runs `fn` on the writer strand after the batch committed and published (never when
   // it failed): effects outside the base, such as ending sessions, wait for the commit.
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }

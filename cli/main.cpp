@@ -15,7 +15,7 @@
 #include <rapidjson/document.h>
 
 #include "cli/tcp_client.h"
-#include "handlers/command_table.h"
+#include "protocol/commands.h"
 #include "protocol/json.h"
 
 namespace {

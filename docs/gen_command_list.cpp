@@ -2,7 +2,7 @@
 // between markers and a unit test keeps the two in step.
 #include <cstdio>
 
-#include "handlers/command_table.h"
+#include "protocol/commands.h"
 
 int main() {
   std::fputs(kyc::CommandListMarkdown().c_str(), stdout);

@@ -2,13 +2,16 @@
 // never sees a socket, an HTTP object or a frame.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "bases/storage_base.h"
 #include "bases/writer_queue.h"
-#include "handlers/core.h"
-#include "handlers/sessions.h"
+#include "core/core.h"
+#include "core/kyc_txn.h"
+#include "core/sessions.h"
 #include "kyc/audit.h"
 #include "protocol/json.h"
 
@@ -21,6 +24,16 @@ struct Upload {
   std::string data;
 };
 
+// What a command's prepare stage made on the blocking pool, before its write was queued,
+// so that no writer transaction waits on slow work (docs/ARCHITECTURE.md, "Writers").
+struct Prepared {
+  std::string password_hash;          // MngAddManager, MngUpdateManager with a password
+  std::shared_ptr<StoredFile> file;   // Upload: its row, the bytes already durable on disk
+  // Runs when the write did not commit (an error from the handler, a failed commit, a
+  // stopped base): undoes what the prepare stage left outside the base (the file).
+  std::function<void()> undo;
+};
+
 struct Call {
   Core& core;
   const Session* session;      // nullptr for commands that need no session
@@ -29,6 +42,7 @@ struct Call {
   WriteBatch* batch = nullptr; // set for write commands: they run on their base's strand
   int64_t now = 0;             // the clock when the handler started
   const Upload* upload = nullptr;  // the file of an upload command (HTTP only)
+  Prepared prepared;               // kWrite | kSlow commands: set by their prepare stage
 
   // Session effects for the transport: TCP binds the connection to `attach` after
   // Login/Auth and forgets it after Logout. HTTP carries a token per request instead.
@@ -49,7 +63,15 @@ struct Call {
   Actor actor() const;
 };
 
+// The KYC workflow of a write handler on the kyc base's strand, acting as the caller.
+inline KycTxn KycTxnOf(Call& c) {
+  return KycTxn(c.core.kyc(), *c.batch, c.actor(), c.now, c.core.customer_mirror());
+}
+
 // A handler returns the JSON text of its result, or an error.
 using Handler = Result<std::string> (*)(Call&);
+// A prepare stage: the slow part of a kWrite | kSlow command, run on the blocking pool with
+// no batch (`Call::batch` is null). An error answers the request; nothing is queued.
+using Prepare = Status (*)(Call&);
 
 }  // namespace kyc

@@ -4,7 +4,7 @@
 #include "handlers/handlers.h"
 #include "handlers/kyc_documents.h"
 #include "handlers/kyc_params.h"
-#include "handlers/kyc_workflow.h"
+#include "core/kyc_txn.h"
 #include "kyc/rules.h"
 
 namespace kyc::handlers {
@@ -31,7 +31,7 @@ Result<std::string> KycSubmitStep(Call& c) {
   if (p.ok() && !answers) p.Fail(Status(Code::kBadRequest, "field 'answers' is required"));
   if (Status s = p.Finish(); !s.ok()) return s;
 
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto before = txn.Step(id);
   auto profile = before ? txn.Profile(before->profile_id) : nullptr;
   if (!before || !profile || profile->customer_id != *c.session->customer_id ||
@@ -71,7 +71,7 @@ Result<std::string> KycAddDocument(Call& c) {
   if (!file || !OwnsFile(*file, session)) {
     return Error(Code::kNotFound, "file '{}' not found among your uploads", r.file_id);
   }
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto profile = txn.ProfileOf(*session.customer_id, session.brand);
   if (!profile) return Status(Code::kNotFound, "you have no KYC profile yet");
   return AddDocument(txn, profile, r, *file);

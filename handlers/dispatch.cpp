@@ -6,35 +6,54 @@
 namespace kyc {
 namespace {
 
+// Runs a handler; one catch so that no exception crosses the handler boundary.
+template <typename Fn>
+auto Guarded(const CommandSpec& spec, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    spdlog::error("{} threw: {}", spec.name, e.what());
+  } catch (...) {
+    spdlog::error("{} threw a non-exception", spec.name);
+  }
+  return Error(Code::kInternal, "{} failed: internal error", spec.name);
+}
+
+Result<std::string> RunHandler(const CommandSpec& spec, Call& call) {
+  return Guarded(spec, [&]() -> Result<std::string> { return BindingOf(spec).run(call); });
+}
+
+Status RunPrepare(const CommandSpec& spec, Call& call) {
+  return Guarded(spec, [&]() -> Status { return BindingOf(spec).prepare(call); });
+}
+
+// A request that leaves the I/O thread (a write, slow work) takes its state along; the
+// Call lives here so a prepare stage's output reaches the write.
+struct Work {
+  Work(Core& core, Params p, SessionPtr s, std::string from, std::shared_ptr<const Upload> up)
+      : params(std::move(p)),
+        session(std::move(s)),
+        peer(std::move(from)),
+        upload(std::move(up)),
+        call{core, session.get(), params, peer, nullptr, core.clock().Now()} {
+    call.upload = upload.get();
+  }
+  Params params;
+  SessionPtr session;
+  std::string peer;
+  std::shared_ptr<const Upload> upload;
+  Call call;
+  Completion done;  // a write's: called once, after the commit or the first error
+};
+
+}  // namespace
+
 Response ErrorResponse(Status s) {
   Response r;
   r.SetText(s.ToJson());
   r.status = std::move(s);
   return r;
 }
-
-// Runs a handler; one catch so that no exception crosses the handler boundary.
-Result<std::string> RunHandler(const CommandSpec& spec, Call& call) {
-  try {
-    return spec.handler(call);
-  } catch (const std::exception& e) {
-    spdlog::error("{} threw: {}", spec.name, e.what());
-    return Error(Code::kInternal, "{} failed: internal error", spec.name);
-  } catch (...) {
-    spdlog::error("{} threw a non-exception", spec.name);
-    return Error(Code::kInternal, "{} failed: internal error", spec.name);
-  }
-}
-
-WriterQueue& WriterFor(Core& core, BaseId base) {
-  switch (base) {
-    case BaseId::kStaff: return core.staff().writer();
-    case BaseId::kStorage: return core.storage().writer();
-    default: return core.kyc().writer();
-  }
-}
-
-}  // namespace
 
 Actor Call::actor() const {
   if (!session) return Actor{"system", std::nullopt, ""};
@@ -59,6 +78,22 @@ Response MakeResponse(Result<std::string> r, Call* call) {
   return resp;
 }
 
+Dispatcher::Dispatcher(Core& core) : core_(core), writers_(Commands().size(), nullptr) {
+  for (const auto& spec : Commands()) {
+    if (spec.flags & kWrite) writers_[IndexOf(spec)] = core_.WriterFor(spec.base);
+  }
+}
+
+Status Dispatcher::CheckTable() const {
+  for (const auto& spec : Commands()) {
+    if ((spec.flags & kWrite) && !writers_[IndexOf(spec)]) {
+      return Error(Code::kInternal, "command {} writes to a base that has no writer queue",
+                   spec.name);
+    }
+  }
+  return Status::Ok();
+}
+
 Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& session) const {
   if (spec.access == kNoSession) return Status::Ok();
   if (!session || !session->AliveAt(core_.clock().Now())) {
@@ -72,10 +107,12 @@ Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& sessio
 }
 
 std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
-  const CommandSpec* spec = FindCommand(req.command);
-  if (spec && !RunsInline(*spec)) return std::nullopt;
+  const CommandSpec* spec = req.spec;
   if (!spec) return ErrorResponse(Error(Code::kUnknownCommand, "unknown command '{}'", req.command));
-  if (Status s = CheckAccess(*spec, req.session); !s.ok()) return ErrorResponse(std::move(s));
+  if (!RunsInline(*spec)) return std::nullopt;
+  if (!req.access_checked) {
+    if (Status s = CheckAccess(*spec, req.session); !s.ok()) return ErrorResponse(std::move(s));
+  }
   std::optional<Result<Params>> parsed;
   if (!req.params) {
     parsed.emplace(ParseParams(req.json, core_.options().max_json_depth));
@@ -89,12 +126,13 @@ std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
 }
 
 void Dispatcher::Dispatch(Request req, Completion done) {
-  if (auto answer = DispatchInline(req)) return done(std::move(*answer));
+  if (!req.spec || RunsInline(*req.spec)) return done(std::move(*DispatchInline(req)));
 
-  // A write or slow work: the same checks, then the handler runs on its base's writer
-  // strand or on the blocking pool, and its state travels with it.
-  const CommandSpec* spec = FindCommand(req.command);
-  if (Status s = CheckAccess(*spec, req.session); !s.ok()) return done(ErrorResponse(std::move(s)));
+  // A write or slow work: the same checks, then the row's flags say where it runs.
+  const CommandSpec& spec = *req.spec;
+  if (!req.access_checked) {
+    if (Status s = CheckAccess(spec, req.session); !s.ok()) return done(ErrorResponse(std::move(s)));
+  }
   Params params;
   if (req.params) {
     params = std::move(*req.params);
@@ -103,39 +141,40 @@ void Dispatcher::Dispatch(Request req, Completion done) {
     if (!parsed.ok()) return done(ErrorResponse(parsed.status()));
     params = std::move(parsed.value());
   }
+  auto work = std::make_shared<Work>(core_, std::move(params), std::move(req.session),
+                                     std::move(req.peer), std::move(req.upload));
 
-  // Work that leaves this thread takes its state along.
-  struct State {
-    Params params;
-    SessionPtr session;
-    std::string peer;
-    std::shared_ptr<const Upload> upload;
-  };
-  auto state = std::make_shared<State>(
-      State{std::move(params), req.session, std::move(req.peer), std::move(req.upload)});
-  auto make_call = [this, state](WriteBatch* batch) {
-    Call call{core_, state->session.get(), state->params, state->peer, batch, core_.clock().Now()};
-    call.upload = state->upload.get();
-    return call;
-  };
-
-  if (spec->flags & kWrite) {
-    auto call = std::make_shared<Call>(make_call(nullptr));
-    WriterFor(core_, spec->base).Submit(
-        [spec, call, state](WriteBatch& batch) {
-          call->batch = &batch;
-          call->now = call->core.clock().Now();
-          return RunHandler(*spec, *call);
-        },
-        [call, state, done = std::move(done)](Result<std::string> r) {
-          done(MakeResponse(std::move(r), call.get()));
-        });
+  if (!(spec.flags & kWrite)) {  // kSlow alone: the handler on the blocking pool
+    boost::asio::post(core_.blocking(), [&spec, work, done = std::move(done)] {
+      auto r = RunHandler(spec, work->call);
+      done(MakeResponse(std::move(r), &work->call));
+    });
     return;
   }
-  boost::asio::post(core_.blocking(), [spec, state, make_call, done = std::move(done)] {
-    Call call = make_call(nullptr);
-    auto r = RunHandler(*spec, call);
-    done(MakeResponse(std::move(r), &call));
+
+  WriterQueue* writer = writers_[IndexOf(spec)];
+  work->done = std::move(done);
+  auto submit = [&spec, writer, work] {
+    writer->Submit(
+        [&spec, work](WriteBatch& batch) {
+          work->call.batch = &batch;
+          work->call.now = work->call.core.clock().Now();
+          return RunHandler(spec, work->call);
+        },
+        [work](Result<std::string> r) {
+          // Not committed: undo what the prepare stage left outside the base.
+          if (!r.ok() && work->call.prepared.undo) work->call.prepared.undo();
+          work->done(MakeResponse(std::move(r), &work->call));
+        });
+  };
+  if (!(spec.flags & kSlow)) return submit();
+  // The slow part first, on the blocking pool, so no writer transaction waits for it.
+  boost::asio::post(core_.blocking(), [&spec, work, submit] {
+    if (Status s = RunPrepare(spec, work->call); !s.ok()) {
+      if (work->call.prepared.undo) work->call.prepared.undo();
+      return work->done(ErrorResponse(std::move(s)));
+    }
+    submit();
   });
 }
 

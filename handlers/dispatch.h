@@ -1,5 +1,9 @@
-// The one dispatch both transports call. Checks run in a fixed order, each an error
-// value: unknown command → no session → session type → params → handler.
+// The one dispatch both transports call. A request arrives resolved: the transport looked
+// its command up once (FindCommand for TCP, the router for REST) and every later step
+// reads that row. Checks run in a fixed order, each an error value: unknown command → no
+// session → session type → params → handler. Where the handler runs is the row's flags:
+// a read on the calling thread, kSlow on the blocking pool, kWrite on its base's writer
+// strand (kWrite | kSlow: the prepare stage on the blocking pool first).
 #pragma once
 
 #include <functional>
@@ -7,19 +11,24 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "handlers/command_table.h"
-#include "handlers/core.h"
+#include "core/core.h"
 
 namespace kyc {
 
 struct Request {
-  std::string_view command;
+  const CommandSpec* spec = nullptr;  // the row, from the transport's one lookup; null: unknown
+  std::string_view command;           // the name as sent, for the unknown_command message
   // Params: either JSON text (TCP), parsed here after the access checks, or params the
   // REST gateway already merged from path, query and body.
   std::string_view json;
   std::optional<Params> params;
   SessionPtr session;  // the connection's or the bearer token's session, may be null
+  // The transport already ran CheckAccess for this request (REST does, before it reads
+  // the body): the dispatcher does not check again.
+  bool access_checked = false;
   std::string peer;
   std::shared_ptr<const Upload> upload;  // POST /upload: the file
 };
@@ -30,9 +39,9 @@ struct Response {
   bool detach = false;
 
   // The JSON answer: the result when ok, else the error. Either owned, or shared with a
-  // cache (a rendered profile), which saves a 2 KiB allocation and copy per read.
+  // cache (a rendered profile), which saves a 2 KiB allocation and copy per read. Both
+  // transports send text() as it is, with no copy of their own.
   std::string_view text() const { return shared_ ? std::string_view(*shared_) : std::string_view(owned_); }
-  std::string TakeText() { return shared_ ? std::string(*shared_) : std::move(owned_); }
   void SetText(std::string text) {
     owned_ = std::move(text);
     shared_.reset();
@@ -47,12 +56,20 @@ struct Response {
   std::shared_ptr<const std::string> shared_;
 };
 
+// An error Response: the status and its JSON text.
+Response ErrorResponse(Status s);
+
 // Called exactly once, possibly on another thread (a writer strand or the blocking pool).
 using Completion = std::function<void(Response)>;
 
 class Dispatcher {
  public:
-  explicit Dispatcher(Core& core) : core_(core) {}
+  // Resolves each kWrite row's writer queue once; see CheckTable.
+  explicit Dispatcher(Core& core);
+
+  // Start-up check: every kWrite row names a base with a writer queue. internal naming the
+  // row otherwise (the server refuses to start rather than write to the wrong base).
+  Status CheckTable() const;
 
   // Never throws; every failure becomes an error Response.
   void Dispatch(Request request, Completion done);
@@ -63,13 +80,15 @@ class Dispatcher {
   std::optional<Response> DispatchInline(const Request& request);
 
   // The access checks alone (no session → unauthorized; wrong type → forbidden), for the
-  // REST gateway to refuse a request before it reads a large body.
+  // REST gateway to refuse a request before it reads a large body (it then sets
+  // Request::access_checked).
   Status CheckAccess(const CommandSpec& spec, const SessionPtr& session) const;
 
   Core& core() { return core_; }
 
  private:
   Core& core_;
+  std::vector<WriterQueue*> writers_;  // by row (IndexOf); null for rows that do not write
 };
 
 // Turns a handler result into a Response, carrying the call's session effects.

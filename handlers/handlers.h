@@ -13,7 +13,9 @@ Result<std::string> Logout(Call& c);
 Result<std::string> MngCreateClientSession(Call& c);
 
 // Staff accounts (manager_handlers.cpp)
+Status PrepareMngAddManager(Call& c);  // checks the params, hashes the password
 Result<std::string> MngAddManager(Call& c);
+Status PrepareMngUpdateManager(Call& c);  // checks the params, hashes a new password
 Result<std::string> MngUpdateManager(Call& c);
 Result<std::string> MngGetManagers(Call& c);
 
@@ -54,6 +56,7 @@ Result<std::string> KycSubmitStep(Call& c);
 Result<std::string> KycAddDocument(Call& c);
 
 // Storage (storage_handlers.cpp)
+Status PrepareUpload(Call& c);  // checks the file, writes it durably under storage/
 Result<std::string> Upload(Call& c);
 
 }  // namespace kyc::handlers

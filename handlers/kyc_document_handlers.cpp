@@ -4,7 +4,7 @@
 #include "handlers/handlers.h"
 #include "handlers/kyc_documents.h"
 #include "handlers/kyc_params.h"
-#include "handlers/kyc_workflow.h"
+#include "core/kyc_txn.h"
 #include "handlers/paging.h"
 #include "kyc/rules.h"
 
@@ -39,7 +39,7 @@ Result<std::string> AddDocument(KycTxn& txn, const std::shared_ptr<const Profile
       return Error(Code::kNotFound, "step {} not found in profile {}", *r.step_id, profile->id);
     }
   }
-  auto& kyc = txn.call().core.kyc();
+  auto& kyc = txn.kyc();
   d->id = kyc.staged_documents().StagedNextId();
   d->profile_id = profile->id;
   d->step_id = r.step_id;
@@ -64,7 +64,7 @@ namespace {
 
 Result<std::string> DecideDocument(Call& c, int64_t id, DocAction action,
                                    const std::string& text) {
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto before = txn.Document(id);
   if (!before) return Error(Code::kNotFound, "document {} not found", id);
   if (Status s = CheckDocTransition(*before, action); !s.ok()) return s;
@@ -99,7 +99,7 @@ Result<std::string> MngAddKycDocument(Call& c) {
   auto file = c.core.storage().files().FindFileId(r.file_id);
   if (!file) return Error(Code::kNotFound, "file '{}' not found", r.file_id);
 
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   std::shared_ptr<const Profile> profile;
   if (profile_id) {
     profile = txn.Profile(*profile_id);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "bases/storage_base.h"
-#include "handlers/kyc_workflow.h"
+#include "core/kyc_txn.h"
 
 namespace kyc {
 

@@ -2,7 +2,7 @@
 // the customer aggregate, and the business-rule check for dealers' terminals.
 #include "handlers/handlers.h"
 #include "handlers/kyc_params.h"
-#include "handlers/kyc_workflow.h"
+#include "core/kyc_txn.h"
 #include "handlers/paging.h"
 #include "kyc/policy.h"
 
@@ -105,7 +105,7 @@ Result<std::string> MngRequireKycStep(Call& c) {
   }
   if (!t->active) return Error(Code::kConflict, "template {} ('{}') is inactive", t->id, t->code);
 
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto prof = txn.GetOrCreateProfile(key.customer_id, key.brand);
   if (!prof.ok()) return prof.status();
   std::shared_ptr<const Step> step;
@@ -135,7 +135,7 @@ Result<std::string> MngSetKycRequiredLevel(Call& c) {
   if (level < 1 || level > 100) {
     return Status(Code::kBadRequest, "field 'level' must be between 1 and 100");
   }
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto prof = txn.GetOrCreateProfile(key.customer_id, key.brand);
   if (!prof.ok()) return prof.status();
   std::shared_ptr<const Profile> current = *prof;
@@ -182,7 +182,7 @@ Result<std::string> MngSetKycRiskLevel(Call& c) {
   if (p.ok() && !risk) p.Fail(Status(Code::kBadRequest, "field 'risk_level' is required"));
   std::string reason = ReadText(p, "reason");
   if (Status s = p.Finish(); !s.ok()) return s;
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto before = txn.Profile(id);
   if (!before) return Error(Code::kNotFound, "profile {} not found", id);
   auto after = before;

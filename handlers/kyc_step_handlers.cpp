@@ -1,7 +1,7 @@
 // Steps: get one (with documents and history), approve, reject, request a revision.
 #include "handlers/handlers.h"
 #include "handlers/kyc_params.h"
-#include "handlers/kyc_workflow.h"
+#include "core/kyc_txn.h"
 #include "kyc/rules.h"
 
 namespace kyc::handlers {
@@ -32,7 +32,7 @@ void WriteHistory(JsonOut& o, const AuditLog& audit, int64_t step_id) {
 
 // Applies a staff decision to a pending (or, for approve, required) step.
 Result<std::string> Decide(Call& c, int64_t id, StepAction action, const std::string& text) {
-  KycTxn txn(c);
+  KycTxn txn = KycTxnOf(c);
   auto before = txn.Step(id);
   if (!before) return Error(Code::kNotFound, "step {} not found", id);
   if (Status s = CheckStepTransition(*before, action); !s.ok()) return s;

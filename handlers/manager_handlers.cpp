@@ -1,17 +1,9 @@
 // Staff accounts: MngAddManager, MngUpdateManager, MngGetManagers (SESSION_ADMIN only).
 #include "handlers/handlers.h"
 #include "handlers/paging.h"
-#include "handlers/staff_rules.h"
+#include "core/staff_rules.h"
 
 namespace kyc {
-
-Status CheckPassword(const Core& core, std::string_view password) {
-  const size_t min = core.options().min_password_length;
-  if (password.size() < min || password.size() > 1024) {
-    return Error(Code::kBadRequest, "field 'password' must be {} to 1024 characters long", min);
-  }
-  return Status::Ok();
-}
 
 static Status CheckStaffType(std::string_view name, SessionType* out) {
   auto t = ParseSessionType(name);
@@ -25,58 +17,87 @@ static Status CheckStaffType(std::string_view name, SessionType* out) {
   return Status::Ok();
 }
 
-Result<std::string> AddManager(Core& core, WriteBatch& batch, const NewManager& n,
-                               const Actor& actor) {
-  if (!IsValidLogin(n.login)) {
-    return Status(Code::kBadRequest, "field 'login' must match [A-Za-z0-9._@-]{1,64}");
-  }
-  if (Status s = CheckPassword(core, n.password); !s.ok()) return s;
-  auto& staff = core.staff();
-  if (staff.staged_managers().StagedFindLogin(n.login)) {
-    return Error(Code::kConflict, "login '{}' is already taken", n.login);
-  }
-  auto hash = core.HashPassword(n.password);
-  if (!hash.ok()) return hash.status();
+namespace {
 
-  auto m = std::make_shared<Manager>();
-  m->id = staff.staged_managers().StagedNextId();
-  m->login = n.login;
-  m->password_hash = std::move(hash.value());
-  m->session_type = n.type;
-  m->name = n.name;
-  m->disabled = n.disabled;
-  m->created_at = m->updated_at = core.clock().Now();
-  std::string json = ManagerJson(*m);
-  AuditRow row{.at = m->created_at, .actor = actor, .action = "manager.create",
-               .entity = "manager", .entity_id = m->id, .after = json};
-  if (Status s = staff.PutManager(batch, m); !s.ok()) return s;
-  if (Status s = staff.AppendAudit(batch, std::move(row)); !s.ok()) return s;
-  return json;
-}
-
-namespace handlers {
-
-Result<std::string> MngAddManager(Call& c) {
+// MngAddManager's params, checked; the password as given (hashed by the prepare stage).
+Result<NewManager> ReadNewManager(Call& c, std::string* password) {
   ParamReader p(c.params);
   NewManager n;
   n.login = p.String("login", 64);
-  n.password = p.String("password", 1024);
+  *password = p.String("password", 1024);
   std::string type = p.String("session_type", 64);
   n.name = p.OptString("name", 200).value_or("");
   n.disabled = p.OptBool("disabled").value_or(false);
   if (Status s = p.Finish(); !s.ok()) return s;
   if (Status s = CheckStaffType(type, &n.type); !s.ok()) return s;
-  return AddManager(c.core, *c.batch, n, c.actor());
+  if (!IsValidLogin(n.login)) {
+    return Status(Code::kBadRequest, "field 'login' must match [A-Za-z0-9._@-]{1,64}");
+  }
+  if (Status s = CheckPassword(c.core, *password); !s.ok()) return s;
+  return n;
+}
+
+struct ManagerChange {
+  int64_t id = 0;
+  std::optional<std::string> password, type_name, name;
+  std::optional<bool> disabled;
+};
+
+Result<ManagerChange> ReadManagerChange(Call& c) {
+  ParamReader p(c.params);
+  ManagerChange m;
+  m.id = p.Int("id");
+  m.password = p.OptString("password", 1024);
+  m.type_name = p.OptString("session_type", 64);
+  m.name = p.OptString("name", 200);
+  m.disabled = p.OptBool("disabled");
+  if (Status s = p.Finish(); !s.ok()) return s;
+  if (m.password) {
+    if (Status s = CheckPassword(c.core, *m.password); !s.ok()) return s;
+  }
+  return m;
+}
+
+}  // namespace
+
+namespace handlers {
+
+Status PrepareMngAddManager(Call& c) {
+  std::string password;
+  auto n = ReadNewManager(c, &password);
+  if (!n.ok()) return n.status();
+  auto hash = c.core.HashPassword(password);
+  if (!hash.ok()) return hash.status();
+  c.prepared.password_hash = std::move(hash.value());
+  return Status::Ok();
+}
+
+Result<std::string> MngAddManager(Call& c) {
+  std::string password;
+  auto n = ReadNewManager(c, &password);
+  if (!n.ok()) return n.status();
+  n->password_hash = std::move(c.prepared.password_hash);
+  return AddManager(c.core, *c.batch, *n, c.actor());
+}
+
+Status PrepareMngUpdateManager(Call& c) {
+  auto change = ReadManagerChange(c);
+  if (!change.ok()) return change.status();
+  if (!change->password) return Status::Ok();
+  auto hash = c.core.HashPassword(*change->password);
+  if (!hash.ok()) return hash.status();
+  c.prepared.password_hash = std::move(hash.value());
+  return Status::Ok();
 }
 
 Result<std::string> MngUpdateManager(Call& c) {
-  ParamReader p(c.params);
-  int64_t id = p.Int("id");
-  auto password = p.OptString("password", 1024);
-  auto type_name = p.OptString("session_type", 64);
-  auto name = p.OptString("name", 200);
-  auto disabled = p.OptBool("disabled");
-  if (Status s = p.Finish(); !s.ok()) return s;
+  auto change = ReadManagerChange(c);
+  if (!change.ok()) return change.status();
+  const int64_t id = change->id;
+  const auto& password = change->password;
+  const auto& type_name = change->type_name;
+  const auto& name = change->name;
+  const auto& disabled = change->disabled;
 
   auto& staff = c.core.staff();
   auto before = staff.staged_managers().StagedGet(id);
@@ -87,9 +108,6 @@ Result<std::string> MngUpdateManager(Call& c) {
   }
   if (name) m->name = *name;
   if (disabled) m->disabled = *disabled;
-  if (password) {
-    if (Status s = CheckPassword(c.core, *password); !s.ok()) return s;
-  }
   // Never leave the server without an enabled admin who could repair it.
   bool was_admin = before->session_type == SessionType::kAdmin && !before->disabled;
   bool is_admin = m->session_type == SessionType::kAdmin && !m->disabled;
@@ -104,9 +122,8 @@ Result<std::string> MngUpdateManager(Call& c) {
     }
   }
   if (password) {
-    auto hash = c.core.HashPassword(*password);
-    if (!hash.ok()) return hash.status();
-    m->password_hash = std::move(hash.value());
+    if (c.prepared.password_hash.empty()) return Status(Code::kInternal, "the password was not hashed");
+    m->password_hash = std::move(c.prepared.password_hash);
   }
   m->updated_at = c.now;
   std::string json = ManagerJson(*m);

@@ -1,13 +1,15 @@
-// Upload: POST /upload stores a file and its metadata. The file is written under a
-// temporary name, fsynced and renamed before its metadata commits; a failed commit
-// removes it again, so a rejected upload leaves nothing behind.
+// Upload: POST /upload stores a file and its metadata. The prepare stage (blocking pool)
+// checks the file and writes it durably (temp name, fsync, rename) before the metadata
+// write is queued; the write only stages the row. If the row does not commit, the
+// dispatcher runs the prepared undo, which removes the file: a rejected upload leaves
+// nothing behind, and no storage transaction waits on a disk write.
 #include "handlers/handlers.h"
 #include "storage/file_store.h"
 #include "storage/file_types.h"
 
 namespace kyc::handlers {
 
-Result<std::string> Upload(Call& c) {
+Status PrepareUpload(Call& c) {
   ParamReader p(c.params);
   if (Status s = p.Finish(); !s.ok()) return s;
   if (!c.upload) {
@@ -23,7 +25,6 @@ Result<std::string> Upload(Call& c) {
   auto file_id = store.NewFileId();
   if (!file_id.ok()) return Status(Code::kUnavailable, file_id.status().message());
   auto f = std::make_shared<StoredFile>();
-  f->id = c.core.storage().staged_files().StagedNextId();
   f->file_id = *file_id;
   f->original_name = *name;
   f->ext = type->ext;
@@ -38,13 +39,20 @@ Result<std::string> Upload(Call& c) {
     f->owner_type = std::string(kOwnerStaff);
     f->owner_id = c.session->manager_id;
   }
-  f->created_at = c.now;
-  // The bytes are durable before the metadata commits; a rollback removes them.
   // A disk failure is `unavailable`, not `internal`: it must not stop the storage base.
   if (Status s = store.Write(f->file_id, f->ext, c.upload->data); !s.ok()) {
     return Status(Code::kUnavailable, "the file could not be stored: " + s.message());
   }
-  c.batch->OnRollback([&store, id = f->file_id, ext = f->ext] { store.Remove(id, ext); });
+  c.prepared.undo = [&store, id = f->file_id, ext = f->ext] { store.Remove(id, ext); };
+  c.prepared.file = std::move(f);
+  return Status::Ok();
+}
+
+Result<std::string> Upload(Call& c) {
+  if (!c.prepared.file) return Status(Code::kInternal, "the upload was not prepared");
+  auto f = std::make_shared<StoredFile>(*c.prepared.file);
+  f->id = c.core.storage().staged_files().StagedNextId();
+  f->created_at = c.now;
   std::string json = StoredFileJson(*f);
   if (Status s = c.core.storage().PutFile(*c.batch, f); !s.ok()) return s;
   return json;

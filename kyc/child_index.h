@@ -14,7 +14,7 @@
 #include <span>
 #include <string_view>
 
-#include "bases/id_vector.h"
+#include "tables/id_vector.h"
 
 namespace kyc {
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "bases/staged_table.h"
+#include "tables/staged_table.h"
 #include "kyc/child_index.h"
 #include "kyc/enums.h"
 #include "kyc/id_set.h"

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "bases/staged_table.h"
+#include "tables/staged_table.h"
 #include "protocol/json.h"
 
 namespace kyc {

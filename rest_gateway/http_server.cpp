@@ -10,9 +10,9 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "net/listener.h"
 #include "rest_gateway/router.h"
 #include "storage/multipart.h"
-#include "server/tcp_server.h"
 
 namespace kyc {
 
@@ -28,6 +28,11 @@ namespace {
 // is its strand, with no strand object or type-erased executor on every completion.
 using Executor = asio::io_context::executor_type;
 using Stream = beast::basic_stream<tcp, Executor>;
+static_assert(std::is_same_v<Stream::socket_type, IoSocket>);
+
+// The answer's text is the Response's own (owned, or shared with the profile cache): the
+// body points into it, so a cached profile goes out with no copy, as on TCP.
+using Reply = http::response<http::span_body<const char>>;
 
 constexpr std::string_view kServerName = "kyc-manager";
 
@@ -36,18 +41,12 @@ class HttpSession;
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(IoPool& io, Dispatcher& d, const HttpOptions& o)
-      : io(io), acceptor(asio::make_strand(io.First())), dispatcher(d), options(o) {}
-  void Accept();
+  Impl(IoPool& io, Dispatcher& d, const HttpOptions& o);
 
-  IoPool& io;
-  tcp::acceptor acceptor;
   Dispatcher& dispatcher;
   HttpOptions options;
   Router router;
-  std::mutex mu;
-  std::vector<std::weak_ptr<HttpSession>> sessions;  // guarded by mu
-  bool stopped = false;                               // guarded by mu
+  Listener<HttpSession> listener;
 };
 
 namespace {
@@ -146,6 +145,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                     HasBody());
       }
     }
+    // The one access check of the request (the dispatcher is told it ran).
     if (Status s = server_.dispatcher.CheckAccess(*match_.spec, session_); !s.ok()) {
       return Fail(s, HasBody());
     }
@@ -215,20 +215,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                               server_.dispatcher.core().options().max_json_depth);
     if (!params.ok()) return Fail(params.status(), false);
     Request r;
-    r.upload = std::move(upload);
+    r.spec = match_.spec;
     r.command = match_.spec->name;
+    r.access_checked = true;  // OnHeader checked it before reading the body
+    r.upload = std::move(upload);
     r.params = std::move(params.value());
     r.session = session_;
     r.peer = peer_;
     // A read is answered here and now; a write goes to its base's writer and comes back.
-    if (auto answer = server_.dispatcher.DispatchInline(r)) {
-      return Send(answer->status, answer->TakeText(), false, {});
-    }
+    if (auto answer = server_.dispatcher.DispatchInline(r)) return Send(std::move(*answer), false, {});
     asio::any_io_executor guard = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
     server_.dispatcher.Dispatch(std::move(r), [self = shared_from_this(),
                                                guard = std::move(guard)](Response resp) mutable {
       asio::dispatch(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
-        self->Send(resp.status, resp.TakeText(), false, {});
+        self->Send(std::move(resp), false, {});
       });
       guard = {};
     });
@@ -239,22 +239,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // client reads the answer rather than a reset).
   void Fail(const Status& s, bool body_unread, std::optional<http::status> status = {}) {
     if (body_unread) keep_alive_ = false;
-    Send(s, s.ToJson(), body_unread, status);
+    Send(ErrorResponse(s), body_unread, status);
   }
 
-  void Send(const Status& s, std::string body, bool linger, std::optional<http::status> status) {
-    auto res = std::make_shared<http::response<http::string_body>>(
-        status.value_or(static_cast<http::status>(HttpStatus(s.code()))), 11);
-    res->set(http::field::server, kServerName);
-    res->set(http::field::content_type, "application/json");
-    if (status == http::status::method_not_allowed) res->set(http::field::allow, allow_);
+  void Send(Response answer, bool linger, std::optional<http::status> status) {
+    // The Response lives as long as the write: the body points into its text.
+    struct Out {
+      Response answer;
+      Reply res;
+    };
+    auto out = std::make_shared<Out>(Out{std::move(answer), {}});
+    Reply& res = out->res;
+    res.version(11);
+    res.result(status.value_or(static_cast<http::status>(HttpStatus(out->answer.status.code()))));
+    res.set(http::field::server, kServerName);
+    res.set(http::field::content_type, "application/json");
+    if (status == http::status::method_not_allowed) res.set(http::field::allow, allow_);
     bool keep = keep_alive_ && !stopping_;
-    res->keep_alive(keep);
-    res->body() = std::move(body);
-    res->prepare_payload();
+    res.keep_alive(keep);
+    const std::string_view text = out->answer.text();
+    res.body() = {text.data(), text.size()};
+    res.prepare_payload();
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep, linger](error_code ec,
-                                                                                    size_t) {
+    http::async_write(stream_, res, [self = shared_from_this(), out, keep, linger](error_code ec,
+                                                                                   size_t) {
       if (ec) return self->Shutdown(ec);
       if (linger) return self->LingerClose();
       if (!keep) return self->Shutdown({});
@@ -303,50 +311,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 }  // namespace
 
-void HttpServer::Impl::Accept() {
-  acceptor.async_accept(io.Next().get_executor(), [this](error_code ec, Stream::socket_type socket) {
-    {
-      std::lock_guard lock(mu);
-      if (stopped) return;
-    }
-    if (ec) {
-      if (ec == asio::error::operation_aborted) return;
-      spdlog::warn("http accept: {}", ec.message());
-    } else {
-      auto s = std::make_shared<HttpSession>(std::move(socket), *this);
-      std::lock_guard lock(mu);
-      if (stopped) return;  // Stop() ran since the check above: it would never stop this one
-      std::erase_if(sessions, [](const auto& w) { return w.expired(); });
-      sessions.push_back(s);
-      s->Start();
-    }
-    Accept();
-  });
-}
+HttpServer::Impl::Impl(IoPool& io, Dispatcher& d, const HttpOptions& o)
+    : dispatcher(d),
+      options(o),
+      listener(io, "http", [this](IoSocket socket) {
+        return std::make_shared<HttpSession>(std::move(socket), *this);
+      }) {}
 
 HttpServer::HttpServer(IoPool& io, Dispatcher& dispatcher, const HttpOptions& options)
     : impl_(std::make_shared<Impl>(io, dispatcher, options)) {}
 
 HttpServer::~HttpServer() = default;
 
-Result<tcp::endpoint> HttpServer::Listen(const Endpoint& at) { return ListenOn(impl_->acceptor, at); }
+Result<tcp::endpoint> HttpServer::Listen(const Endpoint& at) { return impl_->listener.Listen(at); }
 
-void HttpServer::Start() { impl_->Accept(); }
+void HttpServer::Start() { impl_->listener.Start(); }
 
-void HttpServer::Stop() {
-  std::vector<std::weak_ptr<HttpSession>> open;
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->stopped = true;
-    open.swap(impl_->sessions);
-  }
-  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
-    error_code ec;
-    impl->acceptor.close(ec);
-  });
-  for (auto& w : open) {
-    if (auto s = w.lock()) s->Stop();
-  }
-}
+void HttpServer::Stop() { impl_->listener.Stop(); }
 
 }  // namespace kyc

@@ -8,8 +8,8 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "handlers/dispatch.h"
-#include "server/config.h"
-#include "server/io_pool.h"
+#include "net/endpoint.h"
+#include "net/io_pool.h"
 
 namespace kyc {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "handlers/command_table.h"
+#include "protocol/commands.h"
 #include "protocol/json.h"
 
 namespace kyc {

@@ -17,8 +17,9 @@
 #include <spdlog/spdlog.h>
 
 #include "handlers/dispatch.h"
+#include "net/listener.h"
 #include "rest_gateway/http_server.h"
-#include "server/tcp_server.h"
+#include "server/connection.h"
 
 namespace kyc {
 
@@ -60,8 +61,14 @@ int RunServer(const ServerConfig& config) {
   IoPool pool(config.io_threads);
   asio::io_context& io = pool.First();
   Dispatcher dispatcher(**core);
+  if (Status s = dispatcher.CheckTable(); !s.ok()) {
+    spdlog::critical("the command table does not fit the core: {}", s.message());
+    return 1;
+  }
   ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout};
-  TcpServer tcp(pool, dispatcher, conn_options);
+  Listener<Connection> tcp(pool, "tcp", [&](IoSocket socket) {
+    return std::make_shared<Connection>(std::move(socket), dispatcher, conn_options);
+  });
   HttpServer http(pool, dispatcher,
                   HttpOptions{config.http_body_limit, config.core.max_upload_bytes + (64u << 10),
                               config.idle_timeout});

@@ -8,29 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
-#include "handlers/command_table.h"
 
 namespace kyc {
-
-Result<Endpoint> ParseEndpoint(std::string_view text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) {
-    return Error(Code::kBadRequest, "address '{}' must be HOST:PORT", text);
-  }
-  Endpoint ep;
-  ep.host = std::string(text.substr(0, colon));
-  if (ep.host.size() > 2 && ep.host.front() == '[' && ep.host.back() == ']') {
-    ep.host = ep.host.substr(1, ep.host.size() - 2);
-  }
-  std::string_view port = text.substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) {
-    return Error(Code::kBadRequest, "address '{}' has a bad port", text);
-  }
-  ep.port = static_cast<uint16_t>(value);
-  return ep;
-}
 
 namespace {
 

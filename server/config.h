@@ -6,17 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "handlers/core.h"
+#include "core/core.h"
+#include "net/endpoint.h"
 #include "protocol/frame.h"
 
 namespace kyc {
-
-struct Endpoint {
-  std::string host = "127.0.0.1";
-  uint16_t port = 0;
-};
-// "HOST:PORT" (port 0 picks a free port). bad_request when malformed.
-Result<Endpoint> ParseEndpoint(std::string_view text);
 
 struct ServerConfig {
   CoreOptions core;                       // data dir, sessions, throttling, bases

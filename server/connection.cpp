@@ -20,15 +20,10 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxPendingOut = 256 * 1024;
 }
 
-Connection::Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
-                       const ConnectionOptions& options)
-    : keep_running_(io.KeepRunning()),
-      socket_(std::move(socket)),
+Connection::Connection(Socket socket, Dispatcher& dispatcher, const ConnectionOptions& options)
+    : socket_(std::move(socket)),
       idle_(socket_.get_executor()),
       drain_deadline_(socket_.get_executor()),
-      io_(io),
-      home_(&socket_.get_executor().context()),
-      counted_on_(&io.CountOf(home_.load(std::memory_order_relaxed))),
       dispatcher_(dispatcher),
       options_(options),
       read_buf_(kReadChunk) {
@@ -45,46 +40,35 @@ void Connection::Start() {
   });
 }
 
-void Connection::Drain() {
-  asio::io_context* home = home_.load(std::memory_order_acquire);
-  asio::dispatch(*home, [self = shared_from_this(), home] {
-    // Moved since `home` was read: follow it (MoveTo stores the new home last).
-    if (self->home_.load(std::memory_order_acquire) != home) return self->Drain();
-    self->DrainHere();
+void Connection::Stop() {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_) return;
+    self->read_closed_ = true;
+    self->draining_ = true;
+    error_code ec;
+    // Wakes the pending read with EOF; writes of responses still go out.
+    self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
+    // A client that does not read its last answers must not hold up the shutdown. Armed
+    // first: Flush() below may close the connection at once, and Close() cancels it.
+    self->drain_deadline_.expires_after(std::chrono::seconds(10));
+    self->drain_deadline_.async_wait([self](const error_code& ec) {
+      if (!ec) self->Close();
+    });
+    self->ProcessInput();  // answers requests already buffered with `unavailable`
+    self->Flush();
   });
-}
-
-void Connection::DrainHere() {
-  if (closed_) return;
-  read_closed_ = true;
-  draining_ = true;
-  error_code ec;
-  // Wakes the pending read with EOF; writes of responses still go out.
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
-  // A client that does not read its last answers must not hold up the shutdown. Armed
-  // first: Flush() below may close the connection at once, and Close() cancels it.
-  drain_deadline_.expires_after(std::chrono::seconds(10));
-  drain_deadline_.async_wait([self = shared_from_this()](const error_code& ec) {
-    if (!ec) self->Close();
-  });
-  ProcessInput();  // answers requests already buffered with `unavailable`
-  Flush();
 }
 
 void Connection::ArmIdleTimer() {
-  // Closed before a move's posted start ran (a drain): a new wait would hold up the stop.
-  if (closed_) return;
+  if (closed_) return;  // stopped before Start's posted handler ran: no new wait
   // One timer per connection, checked against the last activity, so that a read does
   // not have to cancel and re-arm it.
   auto idle = std::chrono::seconds(options_.idle_timeout);
   auto now = std::chrono::steady_clock::now();
   if (last_activity_ == std::chrono::steady_clock::time_point{}) last_activity_ = now;
   idle_.expires_at(last_activity_ + idle);
-  asio::io_context* here = home_.load(std::memory_order_relaxed);
-  idle_.async_wait([self = shared_from_this(), idle, here](const error_code& ec) {
-    // A wait that expired just as the connection moved: the new context has its own.
-    if (ec || self->home_.load(std::memory_order_acquire) != here) return;
-    if (self->closed_) return;
+  idle_.async_wait([self = shared_from_this(), idle](const error_code& ec) {
+    if (ec || self->closed_) return;
     // A connection is busy while the server works on its requests; a client that stops
     // reading its answers is idle (its stuck write must not keep it open forever).
     bool busy = self->running_ > 0;
@@ -100,7 +84,6 @@ void Connection::ArmIdleTimer() {
 void Connection::DoRead() {
   if (reading_ || read_closed_ || closed_) return;
   if (OutputFull()) return;  // back-pressure: resumes when a write completes
-  if (asio::io_context* to = WantsToMove()) return MoveTo(*to);
   // Requests waiting behind a running one (a login, a write) are not read past one whole
   // frame: the buffer stays bounded and reading resumes when that request completes.
   if (in_.size() - in_pos_ >= options_.frame.max_body + kFrameHeaderSize) return;
@@ -120,7 +103,6 @@ void Connection::OnRead(const error_code& ec, size_t n) {
     in_pos_ = 0;
   }
   in_.append(read_buf_.data(), n);
-  const uint64_t decoded_before = decoded_;
   if (ec) {
     read_closed_ = true;
     if (ec != asio::error::eof && ec != asio::error::operation_aborted &&
@@ -131,7 +113,6 @@ void Connection::OnRead(const error_code& ec, size_t n) {
     last_activity_ = std::chrono::steady_clock::now();
   }
   ProcessInput();
-  placement_.OnRead(static_cast<int>(decoded_ - decoded_before));
   Flush();
   if (!writing_) return DoRead();
   // An answer is being written: start the next read after the handlers already queued.
@@ -139,60 +120,7 @@ void Connection::OnRead(const error_code& ec, size_t n) {
   // a failed recv; later it often finds the next request there. A write that completed
   // at once has its completion queued ahead of this and reads from there; a write that
   // waits for the client (who may itself be busy sending) does not hold up reading.
-  // Dropped if the connection moved first: its new context starts the read.
-  asio::io_context* here = home_.load(std::memory_order_relaxed);
-  asio::post(*here, [self = shared_from_this(), here] {
-    if (self->home_.load(std::memory_order_acquire) == here) self->DoRead();
-  });
-}
-
-asio::io_context* Connection::WantsToMove() {
-  if (io_.size() < 2) return nullptr;
-  // Only between requests: nothing away on another thread (its completion would come back
-  // to the old context), nothing being written, nothing waiting to be.
-  if (writing_ || running_ > 0 || !slots_.empty() || !pending_.empty() || draining_) {
-    return nullptr;
-  }
-  asio::io_context* want = &io_.Gather();
-  if (placement_.placement() == Placement::kSpread || io_.overflowing()) {
-    // The first spread picks the next context in turn (maybe this one) and keeps it.
-    if (spread_to_ == nullptr) spread_to_ = &io_.Next();
-    want = spread_to_;
-  }
-  return want == home_.load(std::memory_order_relaxed) ? nullptr : want;
-}
-
-void Connection::MoveTo(asio::io_context& to) {
-  // Called from DoRead with no read, write or request pending. What may still be queued on
-  // this context (the idle timer's handler, a deferred DoRead) checks `home_` and does
-  // nothing once it has changed.
-  error_code ec;
-  const auto protocol = socket_.local_endpoint(ec).protocol();
-  if (ec) return Close();  // not a socket that can be registered again
-  idle_.cancel();
-  // Registering with another context's reactor from this thread is safe: the contexts
-  // lock their reactors (IoPool creates them with a locking concurrency hint).
-  Socket moved(to.get_executor());
-  const int fd = socket_.release(ec);
-  if (!ec) moved.assign(protocol, fd, ec);
-  if (ec) {
-    spdlog::warn("cannot move the connection from {} to another I/O thread: {}", peer_, ec.message());
-    if (fd >= 0 && !moved.is_open()) ::close(fd);
-    return Close();
-  }
-  socket_ = std::move(moved);
-  spdlog::debug("connection from {} moves to I/O thread {} ({})", peer_, io_.IndexOf(&to),
-                placement_.placement() == Placement::kSpread ? "pipelining"
-                : &to == &io_.Gather()                       ? "one request at a time"
-                                                             : "overflow: the first thread is saturated");
-  counted_on_ = &io_.CountOf(&to);
-  idle_ = Timer(to.get_executor());
-  drain_deadline_ = Timer(to.get_executor());
-  home_.store(&to, std::memory_order_release);
-  asio::post(to, [self = shared_from_this()] {
-    self->ArmIdleTimer();
-    self->DoRead();
-  });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
 }
 
 bool Connection::MayStart(const OrderKey& key) const {
@@ -222,33 +150,29 @@ void Connection::ProcessInput() {
         in_pos_ = 0;
         break;
       }
-      Consume(d.consumed);
+      in_pos_ += d.consumed;
       continue;
     }
     if (d.frame.kind != FrameKind::kRequest) {
       AnswerNow(d.frame.request_id, d.frame.name,
                 Status(Code::kBadRequest, "only request frames (kind 0) may be sent to the server"));
-      Consume(d.consumed);
+      in_pos_ += d.consumed;
       continue;
     }
     if (draining_) {
       AnswerNow(d.frame.request_id, d.frame.name,
                 Status(Code::kUnavailable, "the server is shutting down; retry later"));
-      Consume(d.consumed);
+      in_pos_ += d.consumed;
       continue;
     }
-    OrderKey key = OrderingOf(d.frame.name);
+    // The one lookup of the command by name: the request carries its row from here on.
+    const CommandSpec* spec = FindCommand(d.frame.name);
+    OrderKey key = OrderingOf(spec);
     if (!MayStart(key)) break;  // resumes when the request it waits for completes
-    Consume(d.consumed);
-    StartRequest(d.frame, key);
+    in_pos_ += d.consumed;
+    StartRequest(d.frame, spec, key);
   }
   processing_ = false;
-}
-
-void Connection::Consume(size_t bytes) {
-  in_pos_ += bytes;
-  ++decoded_;  // once per request taken, however often it was decoded while it waited
-  counted_on_->Add();
 }
 
 bool Connection::OutputFull() const {
@@ -260,8 +184,9 @@ void Connection::ApplySessionEffects(Response& r) {
   if (r.detach) session_.reset();
 }
 
-void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
+void Connection::StartRequest(const FrameView& f, const CommandSpec* spec, const OrderKey& key) {
   Request req;
+  req.spec = spec;
   req.command = f.name;
   req.json = f.json;  // parsed inside Dispatch before it returns
   req.peer = peer_;
@@ -297,8 +222,8 @@ void Connection::StartRequest(const FrameView& f, const OrderKey& key) {
   if (key.ordering == Ordering::kBarrier) barrier_ = true;
 
   uint64_t seq = slot.seq;
-  // The answer comes back to this context: the connection does not move while a request
-  // is away (running_ > 0), and the completion reads no member from the other thread.
+  // The answer comes back to this context (the connection never leaves it), and the
+  // completion reads no member from the other thread.
   // The work guard keeps the I/O loop alive meanwhile, so a graceful shutdown waits for it.
   const Executor home = socket_.get_executor();
   asio::any_io_executor guard = asio::prefer(home, asio::execution::outstanding_work.tracked);

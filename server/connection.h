@@ -10,14 +10,9 @@
 // slots exist, and at most kMaxPendingOut bytes of answers wait for the socket: while
 // either is full, the connection stops reading (back-pressure).
 //
-// A connection may move to another context (server/placement.h says when): only between
-// requests, with no request away, no read or write pending and its idle wait cancelled.
-// `home_` names the context it is on. What may still be queued on the old context (an
-// idle wait that fired, a deferred read) checks `home_` and does nothing once it changed;
-// Drain, called from another thread, goes to `home_` and follows it if it moved meanwhile.
+// The acceptor placed the connection on one context (net/listener.h) and it never moves.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -31,9 +26,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "handlers/dispatch.h"
+#include "net/listener.h"
 #include "protocol/frame.h"
-#include "server/io_pool.h"
-#include "server/placement.h"
 
 namespace kyc {
 
@@ -46,17 +40,16 @@ struct ConnectionOptions {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Executor = boost::asio::io_context::executor_type;
-  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+  using Socket = IoSocket;
   using Timer = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
                                                   boost::asio::wait_traits<std::chrono::steady_clock>,
                                                   Executor>;
 
-  // `socket` is on one of `io`'s contexts.
-  Connection(Socket socket, IoPool& io, Dispatcher& dispatcher,
-             const ConnectionOptions& options);
+  // `socket` is on the I/O context the connection runs on for life.
+  Connection(Socket socket, Dispatcher& dispatcher, const ConnectionOptions& options);
   void Start();
-  // Graceful stop: read no more requests, answer those in flight, then close.
-  void Drain();
+  // Graceful stop, from any thread: read no more requests, answer those in flight, close.
+  void Stop();
 
  private:
   struct Slot {
@@ -68,16 +61,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string frame;         // the encoded response
   };
 
-  void DrainHere();
   void DoRead();
-  // The context the connection should be on, when it is not there already.
-  boost::asio::io_context* WantsToMove();
-  void MoveTo(boost::asio::io_context& to);
   void OnRead(const boost::system::error_code& ec, size_t n);
   void ProcessInput();
-  void Consume(size_t bytes);  // a request taken from in_ (counted for placement and load)
   bool MayStart(const OrderKey& key) const;
-  void StartRequest(const FrameView& f, const OrderKey& key);
+  void StartRequest(const FrameView& f, const CommandSpec* spec, const OrderKey& key);
   void Complete(uint64_t seq, Response r);
   Slot* FindSlot(uint64_t seq);
   // Takes a slot answered at once with an error (the request is not dispatched).
@@ -92,17 +80,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ArmIdleTimer();
   void Close();
 
-  // First, so it goes last: the contexts keep running until the socket and timers are gone.
-  IoPool::KeepAlive keep_running_;  // every context runs while the connection may move to it
   Socket socket_;  // its executor is the connection's: one thread, handlers never overlap
   Timer idle_;
   Timer drain_deadline_;
-  IoPool& io_;
-  std::atomic<boost::asio::io_context*> home_;  // the context socket_ is on
-  IoPool::RequestCount* counted_on_;  // home_'s: requests are counted where they are read
-  boost::asio::io_context* spread_to_ = nullptr;  // chosen the first time it spreads
-  PlacementGauge placement_;
-  uint64_t decoded_ = 0;       // requests taken from in_, counted per read for placement_
   Dispatcher& dispatcher_;
   ConnectionOptions options_;
   std::string peer_;

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "handlers/env.h"
+#include "env/env.h"
 #include "protocol/status.h"
 
 namespace kyc {

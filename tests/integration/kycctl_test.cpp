@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "handlers/command_table.h"
+#include "protocol/commands.h"
 #include "tests/integration/server_process.h"
 
 namespace kyc::itest {

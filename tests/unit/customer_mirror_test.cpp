@@ -7,7 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "bases/customers_base.h"
-#include "handlers/customer_mirror.h"
+#include "core/customer_mirror.h"
 
 namespace kyc {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "bases/dense_rows.h"
+#include "tables/dense_rows.h"
 
 using kyc::DenseRows;
 using Ptr = std::shared_ptr<const int>;

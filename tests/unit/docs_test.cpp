@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "handlers/command_table.h"
+#include "protocol/commands.h"
 
 TEST_CASE("docs/PROTOCOL.md carries the command list generated from the table") {
   std::ifstream in(KYC_DOCS_PROTOCOL);

@@ -19,7 +19,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
 
-#include "handlers/core.h"
+#include "core/core.h"
 #include "handlers/dispatch.h"
 #include "tests/unit/util.h"
 
@@ -56,6 +56,7 @@ class Harness {
     REQUIRE_MESSAGE(core.ok(), core.status().message());
     core_ = std::move(core.value());
     dispatcher_ = std::make_unique<Dispatcher>(*core_);
+    REQUIRE(dispatcher_->CheckTable().ok());
   }
 
   ~Harness() {
@@ -78,6 +79,7 @@ class Harness {
   Response Run(std::string_view command, std::string_view json, const SessionPtr& session = nullptr,
                std::string_view peer = kPeer) {
     Request req;
+    req.spec = FindCommand(command);
     req.command = command;
     req.json = json;
     req.session = session;
@@ -88,6 +90,7 @@ class Harness {
   // Dispatches with params already built (as the REST gateway does).
   Response RunParams(std::string_view command, Params params, const SessionPtr& session) {
     Request req;
+    req.spec = FindCommand(command);
     req.command = command;
     req.params = std::move(params);
     req.session = session;

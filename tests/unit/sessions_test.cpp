@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "handlers/sessions.h"
+#include "core/sessions.h"
 #include "tests/unit/harness.h"
 
 namespace kyc {

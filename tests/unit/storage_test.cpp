@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "bases/storage_base.h"
-#include "handlers/env.h"
+#include "env/env.h"
 #include "storage/file_store.h"
 #include "storage/file_types.h"
 #include "storage/multipart.h"

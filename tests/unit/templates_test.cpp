@@ -147,6 +147,7 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: concurrent creates of one code: exac
     auto p = std::make_shared<std::promise<Response>>();
     answers.push_back(p->get_future());
     Request req;
+    req.spec = FindCommand("MngAddKycStepTemplate");
     req.command = "MngAddKycStepTemplate";
     req.json = R"({"brand":"b","code":"same","name":"n"})";
     req.session = staff_;

@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "bases/sqlite.h"
-#include "bases/staged_table.h"
+#include "tables/staged_table.h"
 #include "bases/writer_queue.h"
 #include "tests/unit/util.h"
 

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "bases/id_vector.h"
+#include "tables/id_vector.h"
 
 namespace kyc {
 

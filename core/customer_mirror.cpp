@@ -1,4 +1,4 @@
-#include "handlers/customer_mirror.h"
+#include "core/customer_mirror.h"
 
 #include <vector>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "handlers/env.h"
+#include "env/env.h"
 #include "protocol/session_type.h"
 #include "protocol/status.h"
 

@@ -1,4 +1,4 @@
-#include "handlers/sessions.h"
+#include "core/sessions.h"
 
 #include <sodium.h>
 

@@ -1,4 +1,4 @@
-#include "handlers/core.h"
+#include "core/core.h"
 
 #include <sodium.h>
 
@@ -6,8 +6,8 @@
 #include <future>
 #include <set>
 
-#include "handlers/kyc_workflow.h"
-#include "handlers/staff_rules.h"
+#include "core/kyc_txn.h"
+#include "core/staff_rules.h"
 
 namespace kyc {
 
@@ -70,6 +70,16 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   return core;
 }
 
+WriterQueue* Core::WriterFor(BaseId base) {
+  switch (base) {
+    case BaseId::kKyc: return &kyc_->writer();
+    case BaseId::kStaff: return &staff_->writer();
+    case BaseId::kStorage: return &storage_->writer();
+    case BaseId::kNone: break;
+  }
+  return nullptr;
+}
+
 Result<std::string> Core::HashPassword(std::string_view password) const {
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), options_.password_hash.ops_limit,
@@ -85,11 +95,14 @@ bool Core::VerifyPassword(const std::string& hash, std::string_view password) co
 
 Result<bool> Core::BootstrapAdmin(const std::string& password) {
   if (staff_->managers().size() > 0) return false;
+  if (Status s = CheckPassword(*this, password); !s.ok()) return s;
+  auto hash = HashPassword(password);  // before the writer: no slow work in a transaction
+  if (!hash.ok()) return hash.status();
   std::promise<Result<std::string>> done;
   auto fut = done.get_future();
   staff_->writer().Submit(
-      [this, &password](WriteBatch& batch) -> Result<std::string> {
-        NewManager m{"admin", password, SessionType::kAdmin, "Administrator"};
+      [this, m = NewManager{"admin", std::move(hash.value()), SessionType::kAdmin,
+                            "Administrator"}](WriteBatch& batch) -> Result<std::string> {
         return AddManager(*this, batch, m, Actor{"system", std::nullopt, ""});
       },
       [&done](Result<std::string> r) { done.set_value(std::move(r)); });
@@ -97,8 +110,6 @@ Result<bool> Core::BootstrapAdmin(const std::string& password) {
   if (!r.ok()) return r.status();
   return true;
 }
-
-void Core::UpdateCustomerAggregate(const Profile& p, int64_t now) { mirror_->Update(p, now); }
 
 Status Core::ReconcileCustomers() {
   std::promise<Result<std::string>> done;
@@ -130,16 +141,15 @@ void Core::ExpireDocuments(std::function<void(Result<int64_t>)> done) {
   auto count = std::make_shared<int64_t>(0);
   kyc_->writer().Submit(
       [this, count](WriteBatch& batch) -> Result<std::string> {
-        static const Params kNoParams;
-        Call call{*this, nullptr, kNoParams, "", &batch, clock_.Now()};
-        KycTxn txn(call);
+        const int64_t now = clock_.Now();
+        KycTxn txn(*kyc_, batch, Actor{"system", std::nullopt, ""}, now, *mirror_);
         std::set<int64_t> profiles;
-        for (int64_t id : kyc_->staged_documents().StagedDueForExpiry(call.now)) {
+        for (int64_t id : kyc_->staged_documents().StagedDueForExpiry(now)) {
           auto before = txn.Document(id);
           if (!before || !CanExpire(*before)) continue;
           auto after = std::make_shared<Document>(*before);
           after->status = DocStatus::kExpired;
-          after->updated_at = call.now;
+          after->updated_at = now;
           if (Status s = txn.SaveDocument(before, after, "document.expire"); !s.ok()) return s;
           profiles.insert(after->profile_id);
           ++*count;

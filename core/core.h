@@ -10,14 +10,15 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "bases/customers_base.h"
-#include "handlers/customer_mirror.h"
+#include "core/customer_mirror.h"
 #include "bases/kyc_base.h"
 #include "bases/staff_base.h"
 #include "bases/storage_base.h"
 #include "kyc/policy.h"
+#include "protocol/commands.h"
 #include "storage/file_store.h"
-#include "handlers/env.h"
-#include "handlers/sessions.h"
+#include "env/env.h"
+#include "core/sessions.h"
 
 namespace kyc {
 
@@ -63,10 +64,11 @@ class Core {
   StorageBase& storage() { return *storage_; }
   CustomersBase& customers() { return *customers_; }
   FileStore& file_store() { return *file_store_; }
+  CustomerMirror& customer_mirror() { return *mirror_; }
+  // The writer queue of the base a command row names; nullptr for kNone (or a base with no
+  // queue), which the dispatcher's start-up check refuses.
+  WriterQueue* WriterFor(BaseId base);
 
-  // Queues the customer's KYC aggregate update from `p` for the customers base (see
-  // CustomerMirror: written within milliseconds, reconciled at start-up).
-  void UpdateCustomerAggregate(const Profile& p, int64_t now);
   // Start-up: sets every customer's aggregate from its profile (heals a crash between
   // the kyc commit and the customers commit). Blocks until committed.
   Status ReconcileCustomers();

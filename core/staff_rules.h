@@ -3,20 +3,21 @@
 
 #include <string>
 
-#include "handlers/core.h"
+#include "core/core.h"
 
 namespace kyc {
 
 struct NewManager {
   std::string login;
-  std::string password;
+  std::string password_hash;  // argon2id, made before the write (Core::HashPassword)
   SessionType type = SessionType::kManager;
   std::string name;
   bool disabled = false;
 };
 
-// Writer strand of the staff base only. Validates, hashes the password, writes the
-// account and its audit row; returns the account JSON. conflict when the login is taken.
+// Writer strand of the staff base only. Validates the login, writes the account (its
+// password already hashed: no slow work in a writer transaction) and its audit row;
+// returns the account JSON. conflict when the login is taken.
 Result<std::string> AddManager(Core& core, WriteBatch& batch, const NewManager& m,
                                const Actor& actor);
 

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "handlers/call.h"
+#include "bases/kyc_base.h"
+#include "bases/writer_queue.h"
+#include "core/customer_mirror.h"
+#include "kyc/audit.h"
 #include "kyc/json_cache.h"
 #include "kyc/profiles.h"
 #include "kyc/templates.h"
@@ -21,8 +24,9 @@ using DocPtr = std::shared_ptr<const Document>;
 
 class KycTxn {
  public:
-  // `call.batch` must be a batch of the kyc base.
-  explicit KycTxn(Call& call);
+  // `batch` must be an open batch of `kyc`'s writer; `actor` is named in every audit row,
+  // `now` stamps every change; `mirror` takes the customers' aggregates after the commit.
+  KycTxn(KycBase& kyc, WriteBatch& batch, Actor actor, int64_t now, CustomerMirror& mirror);
 
   ProfilePtr Profile(int64_t id) const;
   ProfilePtr ProfileOf(int64_t customer_id, const std::string& brand) const;
@@ -56,16 +60,19 @@ class KycTxn {
   // Full JSON of a profile as this batch sees it: fields, steps, documents.
   std::string ProfileJsonWithChildren(const ProfilePtr& p) const;
 
-  Call& call() { return call_; }
-  int64_t now() const { return call_.now; }
+  KycBase& kyc() { return kyc_; }
+  int64_t now() const { return now_; }
 
  private:
   AuditRow Row(std::string_view action, std::string_view entity, int64_t entity_id,
                const kyc::Profile& owner, std::string before, std::string after,
                std::string_view reason) const;
 
-  Call& call_;
   KycBase& kyc_;
+  WriteBatch& batch_;
+  Actor actor_;
+  int64_t now_;
+  CustomerMirror& mirror_;
 };
 
 // Any thread: the full profile JSON (fields, steps, documents) from committed memory,

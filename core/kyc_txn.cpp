@@ -1,4 +1,4 @@
-#include "handlers/kyc_workflow.h"
+#include "core/kyc_txn.h"
 
 #include <shared_mutex>
 
@@ -6,7 +6,9 @@
 
 namespace kyc {
 
-KycTxn::KycTxn(Call& call) : call_(call), kyc_(call.core.kyc()) {}
+KycTxn::KycTxn(KycBase& kyc, WriteBatch& batch, Actor actor, int64_t now,
+               CustomerMirror& mirror)
+    : kyc_(kyc), batch_(batch), actor_(std::move(actor)), now_(now), mirror_(mirror) {}
 
 ProfilePtr KycTxn::Profile(int64_t id) const { return kyc_.staged_profiles().StagedGet(id); }
 
@@ -59,7 +61,7 @@ AuditRow KycTxn::Row(std::string_view action, std::string_view entity, int64_t e
                      std::string_view reason) const {
   AuditRow row;
   row.at = now();
-  row.actor = call_.actor();
+  row.actor = actor_;
   row.action = std::string(action);
   row.entity = std::string(entity);
   row.entity_id = entity_id;
@@ -75,8 +77,8 @@ Status KycTxn::SaveProfile(const ProfilePtr& before, ProfilePtr after, std::stri
                            std::string_view reason) {
   AuditRow row = Row(action, "profile", after->id, *after, before ? ProfileJson(*before) : "",
                      ProfileJson(*after), reason);
-  if (Status s = kyc_.PutProfile(*call_.batch, std::move(after)); !s.ok()) return s;
-  return kyc_.AppendAudit(*call_.batch, std::move(row));
+  if (Status s = kyc_.PutProfile(batch_, std::move(after)); !s.ok()) return s;
+  return kyc_.AppendAudit(batch_, std::move(row));
 }
 
 Status KycTxn::SaveStep(const StepPtr& before, StepPtr after, std::string_view action,
@@ -85,8 +87,8 @@ Status KycTxn::SaveStep(const StepPtr& before, StepPtr after, std::string_view a
   if (!owner) return Error(Code::kInternal, "step {} has no profile", after->id);
   AuditRow row = Row(action, "step", after->id, *owner, before ? StepJson(*before) : "",
                      StepJson(*after), reason);
-  if (Status s = kyc_.PutStep(*call_.batch, std::move(after)); !s.ok()) return s;
-  return kyc_.AppendAudit(*call_.batch, std::move(row));
+  if (Status s = kyc_.PutStep(batch_, std::move(after)); !s.ok()) return s;
+  return kyc_.AppendAudit(batch_, std::move(row));
 }
 
 Status KycTxn::SaveDocument(const DocPtr& before, DocPtr after, std::string_view action,
@@ -95,8 +97,8 @@ Status KycTxn::SaveDocument(const DocPtr& before, DocPtr after, std::string_view
   if (!owner) return Error(Code::kInternal, "document {} has no profile", after->id);
   AuditRow row = Row(action, "document", after->id, *owner, before ? DocumentJson(*before) : "",
                      DocumentJson(*after), reason);
-  if (Status s = kyc_.PutDocument(*call_.batch, std::move(after)); !s.ok()) return s;
-  return kyc_.AppendAudit(*call_.batch, std::move(row));
+  if (Status s = kyc_.PutDocument(batch_, std::move(after)); !s.ok()) return s;
+  return kyc_.AppendAudit(batch_, std::move(row));
 }
 
 Result<ProfilePtr> KycTxn::Recalculate(int64_t profile_id) {
@@ -121,9 +123,7 @@ Result<ProfilePtr> KycTxn::Recalculate(int64_t profile_id) {
 }
 
 void KycTxn::SyncCustomer(const ProfilePtr& p) {
-  Core& core = call_.core;
-  int64_t at = now();
-  call_.batch->AfterCommit([&core, p, at] { core.UpdateCustomerAggregate(*p, at); });
+  batch_.AfterCommit([&mirror = mirror_, p, at = now_] { mirror.Update(*p, at); });
 }
 
 std::string KycTxn::ProfileJsonWithChildren(const ProfilePtr& p) const {

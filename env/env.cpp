@@ -1,4 +1,4 @@
-#include "handlers/env.h"
+#include "env/env.h"
 
 #include <sodium.h>
 

@@ -1,5 +1,5 @@
 // An in-memory table of immutable rows keyed by id, with a staging overlay for the
-// writer queue (see writer_queue.h).
+// writer queue (see bases/writer_queue.h and tables/staged.h).
 //
 // Readers on any thread take a shared lock just long enough to copy a shared_ptr, and
 // render JSON outside the lock. The writer strand is the only mutator: it stages new
@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "bases/dense_rows.h"
-#include "bases/writer_queue.h"
+#include "tables/dense_rows.h"
+#include "tables/staged.h"
 
 namespace kyc {
 
@@ -62,7 +62,7 @@ class StagedTable : public Staged {
   }
   bool IsStaged(int64_t id) const { return staged_.count(id) != 0; }
   int64_t StagedNextId() { return staged_next_id_++; }
-  void Stage(WriteBatch& batch, Ptr row) {
+  void Stage(StagingBatch& batch, Ptr row) {
     batch.Touch(this);
     auto it = staged_.find(row->id);
     undo_.emplace_back(row->id, it == staged_.end() ? nullptr : it->second);

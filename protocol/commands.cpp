@@ -1,0 +1,49 @@
+#include "protocol/commands.h"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace kyc {
+
+const CommandSpec* FindCommand(std::string_view name) {
+  static const auto* const kByName = [] {
+    auto* m = new std::unordered_map<std::string_view, const CommandSpec*>();
+    for (const auto& c : kCommandSpecs) m->emplace(c.name, &c);
+    return m;
+  }();
+  auto it = kByName->find(name);
+  return it == kByName->end() ? nullptr : it->second;
+}
+
+OrderKey OrderingOf(const CommandSpec* spec) {
+  if (!spec) return {};
+  if (spec->flags & kSessionChange) return {Ordering::kBarrier, BaseId::kNone};
+  if (spec->flags & kWrite) return {Ordering::kWrite, spec->base};
+  return {};
+}
+
+std::string CommandListMarkdown() {
+  std::string out =
+      "| command | access | REST route | params → result | summary |\n"
+      "|---|---|---|---|---|\n";
+  for (const auto& c : kCommandSpecs) {
+    std::string routes;
+    for (const auto& r : c.routes) {
+      if (r.method.empty()) continue;
+      if (!routes.empty()) routes += ", ";
+      routes += fmt::format("`{} {}`", r.method, r.path);
+    }
+    if (routes.empty()) routes = "— (TCP only)";
+    std::string params;
+    for (char ch : c.params) {
+      if (ch == '|') params += '\\';  // a pipe would end the Markdown cell
+      params += ch;
+    }
+    out += fmt::format("| `{}` | {} | {} | `{}` | {} |\n", c.name, AccessLabel(c.access), routes,
+                       params, c.summary);
+  }
+  return out;
+}
+
+}  // namespace kyc

@@ -1,0 +1,186 @@
+// The command table's metadata: one row per wire command, with no handler in it. TCP
+// dispatch, the access checks, the REST router, the request ordering, kycctl --help and the
+// command list in docs/PROTOCOL.md all read these rows; handlers/command_table.h binds a
+// handler to each (checked at compile time). kycctl and kyc-gen-docs link this alone.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "protocol/session_type.h"
+
+namespace kyc {
+
+// What a command does, and so where it runs (handlers/dispatch.h).
+enum CommandFlag : uint32_t {
+  kRead = 0,                 // reads memory only: runs on the calling I/O thread
+  kWrite = 1u << 0,          // changes a base: runs on that base's writer strand, acked after commit
+  kSlow = 1u << 1,           // slow work (argon2id, a file written and fsynced) runs on the
+                             // blocking pool; with kWrite, before the writer transaction
+  kSessionChange = 1u << 2,  // binds or unbinds the TCP connection's session
+  kUpload = 1u << 3,         // HTTP only: the body is multipart/form-data with a file
+  kCreatesSession = 1u << 4, // mints a session token (the in-memory session store, no base)
+};
+
+// The base a kWrite command changes; every one names a writer queue of the core (a
+// startup check refuses a row whose base has none).
+enum class BaseId : uint8_t { kNone, kKyc, kStaff, kStorage };
+
+struct RestRoute {
+  std::string_view method;  // empty: no route
+  std::string_view path;    // "/manager/kyc/templates/{id}"
+};
+
+struct CommandSpec {
+  std::string_view name;
+  AccessMask access;        // kNoSession: callable without a session
+  uint32_t flags;           // CommandFlag bits
+  BaseId base;              // the base a kWrite command changes
+  std::array<RestRoute, 2> routes;
+  std::string_view params;  // "{login, password} → session", for the docs and --help
+  std::string_view summary;
+};
+
+// clang-format off
+inline constexpr CommandSpec kCommandSpecs[] = {
+  {"Ping", kNoSession, kRead, BaseId::kNone,
+   {{{"GET", "/ping"}}}, "{} → {time}", "Liveness check; server time in unix seconds"},
+  {"Login", kNoSession, kSlow | kSessionChange, BaseId::kNone,
+   {{{"POST", "/auth/login"}}}, "{login, password} → {token, session_type, manager_id, expires_at}",
+   "Staff login; on TCP the connection is then authenticated"},
+  {"Auth", kNoSession, kSessionChange, BaseId::kNone,
+   {}, "{token} → session, as Login returns", "Attach an existing token to this TCP connection"},
+  {"Logout", kStaffOrClient, kSessionChange, BaseId::kNone,
+   {{{"POST", "/auth/logout"}}}, "{} → {}", "End the session"},
+  {"MngAddKycStepTemplate", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/templates"}}},
+   "{brand, code, name, level?, description?, required?, active?, form_schema?} → Template",
+   "Create a KYC step template"},
+  {"MngUpdateKycStepTemplate", kStaff, kWrite, BaseId::kKyc,
+   {{{"PUT", "/manager/kyc/templates/{id}"}, {"PATCH", "/manager/kyc/templates/{id}"}}},
+   "{id, …fields} → Template", "Update a KYC step template"},
+  {"MngDeleteKycStepTemplate", kStaff, kWrite, BaseId::kKyc,
+   {{{"DELETE", "/manager/kyc/templates/{id}"}}}, "{id} → {id, deleted:true}",
+   "Soft-delete a KYC step template; attached steps are kept"},
+  {"MngGetKycStepTemplates", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/templates"}}},
+   "{brand?, active?, level?, offset?, limit?} → {items:[Template], total}",
+   "List KYC step templates"},
+  {"MngGetKycStepTemplate", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/templates/{id}"}}}, "{id} → Template", "Get one KYC step template"},
+  {"MngGetKycProfile", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/profiles/{id}"}}}, "{id} | {customer_id, brand} → Profile",
+   "Get a KYC profile with its steps and documents"},
+  {"MngGetKycProfiles", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/profiles"}}},
+   "{brand?, status?, risk_level?, customer_id?, offset?, limit?} → {items, total}",
+   "List KYC profiles (without steps and documents)"},
+  {"MngGetKycStep", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/steps/{id}"}}}, "{id} → Step + {documents, history}",
+   "Get one KYC step with its documents and its submission/decision history"},
+  {"MngRequireKycStep", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/steps/require"}}},
+   "{customer_id, brand, template_id | code, comment?} → {profile_id, step, created}",
+   "Attach a required step to a customer profile (created on demand)"},
+  {"MngSetKycRequiredLevel", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/required-level"}}},
+   "{customer_id, brand, level} → {profile, attached:[step ids]}",
+   "Raise the required KYC level; attaches the brand's required templates up to it"},
+  {"MngApproveKycStep", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/steps/{id}/approve"}}}, "{id, comment?} → Step",
+   "Approve a pending (or required) step"},
+  {"MngRejectKycStep", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/steps/{id}/reject"}}}, "{id, reason} → Step",
+   "Reject a pending step (final)"},
+  {"MngRequestKycStepRevision", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/steps/{id}/revision"}}}, "{id, comment} → Step",
+   "Send a pending step back to required with a comment; revision_count + 1"},
+  {"MngAddKycDocument", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/documents"}}},
+   "{file_id, doc_type, profile_id | (customer_id, brand), step_id?, doc_number?, expires_at?} "
+   "→ Document",
+   "Attach a stored file to a KYC profile"},
+  {"MngGetKycDocuments", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/documents"}}},
+   "{profile_id?, customer_id?, step_id?, status?, expires_before?, offset?, limit?} → "
+   "{items, total}",
+   "List KYC documents"},
+  {"MngApproveKycDocument", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/documents/{id}/approve"}}}, "{id, comment?} → Document",
+   "Approve a document"},
+  {"MngRejectKycDocument", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/documents/{id}/reject"}}}, "{id, reason} → Document",
+   "Reject a document"},
+  {"MngSetKycRiskLevel", kStaff, kWrite, BaseId::kKyc,
+   {{{"POST", "/manager/kyc/profiles/{id}/risk"}}}, "{id, risk_level, reason} → Profile",
+   "Set a profile's risk level"},
+  {"MngGetKycAudit", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/audit"}}},
+   "{customer_id?, entity?, entity_id?, action?, from?, to?, after_id?, limit?} → "
+   "{items, last_id}",
+   "Read KYC audit rows, ascending by id"},
+  {"MngCheckKycOperation", kStaff, kRead, BaseId::kNone,
+   {{{"POST", "/manager/kyc/check"}}},
+   "{customer_id, brand, operation} → {allowed, reason, …}",
+   "May this customer open_real_account, deposit, withdrawal or trade?"},
+  {"MngGetKycCustomer", kStaff, kRead, BaseId::kNone,
+   {{{"GET", "/manager/kyc/customer"}}},
+   "{customer_id, brand} → {customer_id, brand, kyc_status, kyc_level, kyc_risk_level, …}",
+   "The customer's KYC aggregate fields"},
+  {"MngCreateClientSession", kStaff, kCreatesSession, BaseId::kNone,
+   {{{"POST", "/manager/sessions/client"}}}, "{customer_id, brand, ttl?} → {token, expires_at}",
+   "Mint a SESSION_CLIENT token bound to (customer_id, brand)"},
+  {"MngAddManager", kAdminOnly, kWrite | kSlow, BaseId::kStaff,
+   {{{"POST", "/manager/managers"}}}, "{login, password, session_type, name?, disabled?} → Manager",
+   "Create a staff account"},
+  {"MngUpdateManager", kAdminOnly, kWrite | kSlow, BaseId::kStaff,
+   {{{"PATCH", "/manager/managers/{id}"}, {"PUT", "/manager/managers/{id}"}}},
+   "{id, password?, session_type?, name?, disabled?} → Manager",
+   "Change a staff account: disable, password, type or name"},
+  {"MngGetManagers", kAdminOnly, kRead, BaseId::kNone,
+   {{{"GET", "/manager/managers"}}}, "{offset?, limit?} → {items:[Manager], total}",
+   "List staff accounts"},
+  {"KycGetProfile", kClient, kRead, BaseId::kNone,
+   {{{"GET", "/client/kyc/profile"}}}, "{} → own Profile", "The client's own KYC profile"},
+  {"KycSubmitStep", kClient, kWrite, BaseId::kKyc,
+   {{{"POST", "/client/kyc/steps/{id}/submit"}}}, "{id, answers} → Step",
+   "Submit answers for a required step (validated against its form_schema)"},
+  {"KycAddDocument", kClient, kWrite, BaseId::kKyc,
+   {{{"POST", "/client/kyc/documents"}}},
+   "{file_id, doc_type, step_id?, doc_number?, expires_at?} → Document",
+   "Attach one of the client's uploaded files to its profile"},
+  {"Upload", kStaffOrClient, kWrite | kSlow | kUpload, BaseId::kStorage,
+   {{{"POST", "/upload"}}},
+   "multipart/form-data field `file` → {file_id, file_name, content_type, file_size, checksum}",
+   "Store a file (pdf, png, jpg/jpeg; HTTP only)"},
+};
+// clang-format on
+
+inline constexpr std::span<const CommandSpec> Commands() { return kCommandSpecs; }
+// The row's position in Commands().
+inline size_t IndexOf(const CommandSpec& spec) { return static_cast<size_t>(&spec - kCommandSpecs); }
+
+// nullptr for an unknown name. The one lookup by name of a request.
+const CommandSpec* FindCommand(std::string_view name);
+
+// How a connection orders a pipelined request behind earlier ones that are still running:
+// reads wait for earlier writes (a client reads its own writes), writes to one base
+// pipeline freely (the base's queue keeps their order), and a session change waits for
+// everything before it and holds back everything after it.
+enum class Ordering : uint8_t { kRead, kWrite, kBarrier };
+struct OrderKey {
+  Ordering ordering = Ordering::kRead;
+  BaseId base = BaseId::kNone;
+};
+// An unknown command (nullptr) orders as a read: it is answered at once.
+OrderKey OrderingOf(const CommandSpec* spec);
+// Reads run on the calling thread; writes go to their base's strand, slow work to a pool.
+inline bool RunsInline(const CommandSpec& spec) { return !(spec.flags & (kWrite | kSlow)); }
+
+// The command list as a Markdown table (docs/PROTOCOL.md embeds it verbatim).
+std::string CommandListMarkdown();
+
+}  // namespace kyc
