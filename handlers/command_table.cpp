@@ -37,7 +37,7 @@ constexpr HandlerBinding kBindings[] = {
   {"MngGetKycCustomer", MngGetKycCustomer},
   {"MngCreateClientSession", MngCreateClientSession},
   {"MngAddManager", MngAddManager, PrepareMngAddManager},
-  {"MngUpdateManager", MngUpdateManager, PrepareMngUpdateManager},
+  {"MngUpdateManager", MngUpdateManager, PrepareMngUpdateManager, ChangesPassword},
   {"MngGetManagers", MngGetManagers},
   {"KycGetProfile", KycGetProfile},
   {"KycSubmitStep", KycSubmitStep},

@@ -13,6 +13,10 @@ struct HandlerBinding {
   // kWrite | kSlow commands: the slow part, on the blocking pool before the write is
   // queued (argon2id, a file written and fsynced); it leaves its output in Call::prepared.
   Prepare prepare = nullptr;
+  // With a prepare stage: whether this request has slow work at all (null: always). One
+  // without (MngUpdateManager with no new password) is queued on its writer at once, so it
+  // never waits behind other slow work on the blocking pool.
+  bool (*needs_prepare)(const Params&) = nullptr;
 };
 
 const HandlerBinding& BindingOf(const CommandSpec& spec);

@@ -167,7 +167,10 @@ void Dispatcher::Dispatch(Request req, Completion done) {
           work->done(MakeResponse(std::move(r), &work->call));
         });
   };
-  if (!(spec.flags & kSlow)) return submit();
+  const HandlerBinding& binding = BindingOf(spec);
+  if (!(spec.flags & kSlow) || (binding.needs_prepare && !binding.needs_prepare(work->params))) {
+    return submit();
+  }
   // The slow part first, on the blocking pool, so no writer transaction waits for it.
   boost::asio::post(core_.blocking(), [&spec, work, submit] {
     if (Status s = RunPrepare(spec, work->call); !s.ok()) {

@@ -46,6 +46,8 @@ struct Response {
     owned_ = std::move(text);
     shared_.reset();
   }
+  // The shared text, when the answer is one (null when owned).
+  const std::shared_ptr<const std::string>& shared() const { return shared_; }
   void ShareText(std::shared_ptr<const std::string> text) {
     shared_ = std::move(text);
     owned_.clear();

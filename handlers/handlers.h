@@ -16,6 +16,7 @@ Result<std::string> MngCreateClientSession(Call& c);
 Status PrepareMngAddManager(Call& c);  // checks the params, hashes the password
 Result<std::string> MngAddManager(Call& c);
 Status PrepareMngUpdateManager(Call& c);  // checks the params, hashes a new password
+bool ChangesPassword(const Params& params);  // MngUpdateManager needs its prepare stage
 Result<std::string> MngUpdateManager(Call& c);
 Result<std::string> MngGetManagers(Call& c);
 

@@ -80,6 +80,8 @@ Result<std::string> MngAddManager(Call& c) {
   return AddManager(c.core, *c.batch, *n, c.actor());
 }
 
+bool ChangesPassword(const Params& params) { return params.doc.HasMember("password"); }
+
 Status PrepareMngUpdateManager(Call& c) {
   auto change = ReadManagerChange(c);
   if (!change.ok()) return change.status();

@@ -100,10 +100,9 @@ DecodeResult DecodeFrame(std::string_view bytes, const FrameLimits& limits) {
   return r;
 }
 
-void AppendFrame(std::string& out, uint32_t request_id, FrameKind kind, uint8_t status,
-                 std::string_view name, std::string_view json) {
-  const size_t length = name.size() + json.size();
-  out.reserve(out.size() + kFrameHeaderSize + length);
+void AppendFrameHead(std::string& out, uint32_t request_id, FrameKind kind, uint8_t status,
+                     std::string_view name, size_t json_size) {
+  const size_t length = name.size() + json_size;
   out.append(kFrameMagic);
   PutU32(out, static_cast<uint32_t>(length));
   PutU32(out, request_id);
@@ -112,6 +111,12 @@ void AppendFrame(std::string& out, uint32_t request_id, FrameKind kind, uint8_t 
   out.push_back(char(kind));
   out.push_back(char(status));
   out.append(name);
+}
+
+void AppendFrame(std::string& out, uint32_t request_id, FrameKind kind, uint8_t status,
+                 std::string_view name, std::string_view json) {
+  out.reserve(out.size() + kFrameHeaderSize + name.size() + json.size());
+  AppendFrameHead(out, request_id, kind, status, name, json.size());
   out.append(json);
 }
 

@@ -49,6 +49,11 @@ struct DecodeResult {
 // Decodes at most one frame from the front of `bytes`.
 DecodeResult DecodeFrame(std::string_view bytes, const FrameLimits& limits = {});
 
+// Appends the header and name of a frame whose JSON body, `json_size` bytes, the caller
+// sends right after (a shared text written by reference).
+void AppendFrameHead(std::string& out, uint32_t request_id, FrameKind kind, uint8_t status,
+                     std::string_view name, size_t json_size);
+
 // Appends one encoded frame to `out` (so many responses gather into one write).
 void AppendFrame(std::string& out, uint32_t request_id, FrameKind kind, uint8_t status,
                  std::string_view name, std::string_view json);

@@ -199,8 +199,15 @@ void Connection::StartRequest(const FrameView& f, const CommandSpec* spec, const
     if (r) {
       ApplySessionEffects(*r);
       if (slots_.empty()) {
-        AppendFrame(pending_, f.request_id, FrameKind::kResponse, FrameStatus(r->status.code()),
-                    f.name, r->text());
+        const uint8_t status = FrameStatus(r->status.code());
+        if (r->shared() && r->shared()->size() >= OutBuffer::kShareFrom) {
+          AppendFrameHead(pending_.bytes(), f.request_id, FrameKind::kResponse, status, f.name,
+                          r->shared()->size());
+          pending_.AppendShared(r->shared());
+        } else {
+          AppendFrame(pending_.bytes(), f.request_id, FrameKind::kResponse, status, f.name,
+                      r->text());
+        }
       } else {
         AnswerNow(f.request_id, f.name, r->status, r->text());  // after earlier answers
       }
@@ -278,7 +285,7 @@ void Connection::Complete(uint64_t seq, Response r) {
 void Connection::Flush() {
   if (closed_) return;
   while (!slots_.empty() && slots_.front().ready) {
-    pending_ += slots_.front().frame;
+    pending_.bytes() += slots_.front().frame;
     close_after_pending_ = close_after_pending_ || slots_.front().close_after;
     slots_.pop_front();
   }
@@ -295,7 +302,7 @@ void Connection::Flush() {
   bool close_after = close_after_pending_;
   close_after_pending_ = false;
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(out_),
+  asio::async_write(socket_, out_.Buffers(),
                     [self = shared_from_this(), close_after](const error_code& ec, size_t) {
                       self->writing_ = false;
                       if (ec || close_after) return self->Close();

@@ -28,6 +28,7 @@
 #include "handlers/dispatch.h"
 #include "net/listener.h"
 #include "protocol/frame.h"
+#include "server/out_buffer.h"
 
 namespace kyc {
 
@@ -92,8 +93,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t in_pos_ = 0;
   std::deque<Slot> slots_;    // in request order
   uint64_t next_seq_ = 1;
-  std::string out_;           // the write in progress
-  std::string pending_;       // answers in order after out_, waiting for the next write
+  OutBuffer out_;             // the write in progress
+  OutBuffer pending_;         // answers in order after out_, waiting for the next write
   bool close_after_pending_ = false;
   SessionPtr session_;
 

@@ -312,7 +312,7 @@ TEST_CASE_FIXTURE(UploadFixture, "a traversal name is kept as metadata only") {
   CHECK(StorageFiles(server) == expected);
 }
 
-TEST_CASE_FIXTURE(UploadFixture, "an upload needs a session; over TCP it is bad_request") {
+TEST_CASE_FIXTURE(UploadFixture, "an upload needs a session, over TCP it is bad_request") {
   HttpClient anonymous("127.0.0.1", server.http_port());
   CheckRefused(UploadFile(anonymous, "a.pdf", PdfBytes()), 401, "unauthorized");
   anonymous.set_token(std::string(64, 'a'));

@@ -175,7 +175,7 @@ TEST_CASE("dispatch: a client session expires after its ttl") {
   CHECK(h.Run("Logout", "{}", client).status.code() == Code::kUnauthorized);
 }
 
-TEST_CASE("dispatch: a session is unauthorized after Logout; other sessions live on") {
+TEST_CASE("dispatch: a session is unauthorized after Logout, other sessions live on") {
   Harness h;
   SessionPtr a = h.Session(SessionType::kDealer);
   SessionPtr b = h.Session(SessionType::kDealer);

@@ -184,4 +184,43 @@ class Harness {
   std::array<bool, kSessionTypeCount> staff_created_{};
 };
 
+// The fixture the dispatcher tests share: a harness and a SESSION_MANAGER session, with
+// Call (any answer), Ok (must succeed: the parsed answer) and Err (the error code).
+class StaffFixture {
+ protected:
+  explicit StaffFixture(const CoreOptions& options = TestCoreOptions())
+      : h_(options), staff_(h_.Session(SessionType::kManager)), manager_id_(*staff_->manager_id) {}
+
+  Response Call(std::string_view command, const std::string& json,
+                const SessionPtr& session = nullptr) {
+    return h_.Run(command, json, session ? session : staff_);
+  }
+  rapidjson::Document Ok(std::string_view command, const std::string& json,
+                         const SessionPtr& session = nullptr) {
+    Response r = Call(command, json, session);
+    REQUIRE_MESSAGE(r.status.ok(), std::string(command), " ", json, " -> ", r.text());
+    return ParseDoc(r.text());
+  }
+  Code Err(std::string_view command, const std::string& json, const SessionPtr& session = nullptr) {
+    return Call(command, json, session).status.code();
+  }
+  // MngAddKycStepTemplate {brand, code, name: "Step <code>", extra fields}; its answer.
+  Response AddTemplateAnswer(std::string_view brand, std::string_view code,
+                             std::string_view extra = "") {
+    return Call("MngAddKycStepTemplate",
+                fmt::format(R"({{"brand":"{}","code":"{}","name":"Step {}"{}{}}})", brand, code,
+                            code, extra.empty() ? "" : ",", extra));
+  }
+  // The same, which must succeed: the template's id.
+  int64_t AddTemplate(std::string_view brand, std::string_view code, std::string_view extra = "") {
+    Response r = AddTemplateAnswer(brand, code, extra);
+    REQUIRE_MESSAGE(r.status.ok(), r.text());
+    return Int(ParseDoc(r.text()), "id");
+  }
+
+  Harness h_;
+  SessionPtr staff_;
+  int64_t manager_id_;
+};
+
 }  // namespace kyc::test

@@ -15,7 +15,7 @@ TEST_CASE("json cache: put, get, invalidate") {
   CHECK(cache.Get(7) == nullptr);
 }
 
-TEST_CASE("json cache: memory stays bounded; a dropped entry is only a miss") {
+TEST_CASE("json cache: memory stays bounded, a dropped entry is only a miss") {
   JsonCache cache(/*max_bytes=*/64 * 100);  // 100 bytes per stripe: room for one entry
   cache.Put(1, std::make_shared<const std::string>("a"));
   cache.Put(65, std::make_shared<const std::string>("b"));  // same shard as 1: evicts it

@@ -125,7 +125,7 @@ TEST_CASE("json: a missing or empty required field is bad_request naming it") {
   }
 }
 
-TEST_CASE("json: wrong types are bad_request naming the field; the first error wins") {
+TEST_CASE("json: wrong types are bad_request naming the field, the first error wins") {
   Params p = Parsed(R"({"s":5,"i":"5","f":1.5,"g":1.0,"b":"true","o":[],"big":1e30})");
   auto check = [&](auto read, std::string_view message) {
     ParamReader r(p);
@@ -168,7 +168,7 @@ TEST_CASE("json: Finish reports a field no reader asked for") {
   CHECK(s.message() == "unknown field 'passwrd'");
 }
 
-TEST_CASE("json: URL text fields are parsed as integers and booleans; JSON strings are not") {
+TEST_CASE("json: URL text fields are parsed as integers and booleans, JSON strings are not") {
   Params p;
   p.SetText("id", "17");
   p.SetText("neg", "-3");

@@ -215,7 +215,7 @@ TEST_CASE("router: UrlDecode") {
   }
 }
 
-TEST_CASE("router: MergeParams: path beats query beats body; URL fields are text") {
+TEST_CASE("router: MergeParams: path beats query beats body, URL fields are text") {
   auto merged = MergeParams(R"({"id":1,"brand":"body","level":3,"active":true})",
                             "brand=query&id=2&extra=a%20b+c", {{"id", "3"}}, 64);
   REQUIRE_MESSAGE(merged.ok(), merged.status().message());

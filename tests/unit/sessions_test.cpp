@@ -184,7 +184,7 @@ TEST_CASE("sessions: Login from a peer with too many failures is rate_limited") 
   CHECK(h.Login("admin", kAdminPassword, &s, "192.0.2.67") != nullptr);
 }
 
-TEST_CASE("sessions: Login answers the session; the hash is argon2id") {
+TEST_CASE("sessions: Login answers the session, the hash is argon2id") {
   Harness h;
   int64_t id = h.AddManager("dealer.one@x", SessionType::kDealer);
   Response r = h.Run("Login", Harness::LoginJson("dealer.one@x", kStaffPassword));

@@ -18,22 +18,13 @@ using test::Int;
 using test::ParseDoc;
 using test::Str;
 
-class TemplateTest {
+class TemplateTest : public test::StaffFixture {
  protected:
-  TemplateTest() : staff_(h_.Session(SessionType::kManager)) {}
-
-  Response Call(std::string_view command, const std::string& json) {
-    return h_.Run(command, json, staff_);
-  }
   Response Create(std::string_view brand, std::string_view code, std::string_view extra = "") {
-    return Call("MngAddKycStepTemplate",
-                fmt::format(R"({{"brand":"{}","code":"{}","name":"Step {}"{}{}}})", brand, code,
-                            code, extra.empty() ? "" : ",", extra));
+    return AddTemplateAnswer(brand, code, extra);
   }
   int64_t CreateId(std::string_view brand, std::string_view code, std::string_view extra = "") {
-    Response r = Create(brand, code, extra);
-    REQUIRE_MESSAGE(r.status.ok(), r.text());
-    return Int(ParseDoc(r.text()), "id");
+    return AddTemplate(brand, code, extra);
   }
   // Ids of a list answer, in order; *total gets its total.
   std::vector<int64_t> List(const std::string& json, int64_t* total = nullptr) {
@@ -53,9 +44,6 @@ class TemplateTest {
     });
     return rows;
   }
-
-  Harness h_;
-  SessionPtr staff_;
 };
 
 TEST_CASE_FIXTURE(TemplateTest, "templates: create applies the defaults and get returns it") {
@@ -218,7 +206,7 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: update changes only the given fields
         Code::kNotFound);
 }
 
-TEST_CASE_FIXTURE(TemplateTest, "templates: delete; twice, update or get after it is not_found") {
+TEST_CASE_FIXTURE(TemplateTest, "templates: delete, twice, update or get after it is not_found") {
   int64_t id = CreateId("b", "c");
   std::string by_id = fmt::format(R"({{"id":{}}})", id);
   Response del = Call("MngDeleteKycStepTemplate", by_id);
@@ -236,7 +224,7 @@ TEST_CASE_FIXTURE(TemplateTest, "templates: delete; twice, update or get after i
   CHECK(kept->deleted);
 }
 
-TEST_CASE_FIXTURE(TemplateTest, "templates: list filters brand/active/level; offset/limit/total") {
+TEST_CASE_FIXTURE(TemplateTest, "templates: list filters brand/active/level, offset/limit/total") {
   int64_t a1 = CreateId("A", "a1", R"("level":1)");
   int64_t a2 = CreateId("A", "a2", R"("level":2,"active":false)");
   int64_t a3 = CreateId("A", "a3", R"("level":2)");
