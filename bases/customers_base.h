@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "bases/base_file.h"
 #include "bases/kyc_base.h"
 #include "kyc/child_index.h"
 #include "kyc/enums.h"
@@ -43,13 +44,12 @@ class CustomerSet : public StagedTable<Customer> {
   std::unordered_map<int64_t, IdList> by_customer_;
 };
 
-class CustomersBase {
+class CustomersBase : public BaseFile {
  public:
   static Result<std::unique_ptr<CustomersBase>> Open(const std::string& path,
                                                     boost::asio::any_io_executor writers,
                                                     const BaseOptions& options);
   const CustomerSet& customers() const { return customers_; }
-  WriterQueue& writer() { return *writer_; }
 
   // Writer strand only: sets the KYC aggregate of (customer_id, brand), creating the
   // customer when needed. No-op when nothing changed.
@@ -59,10 +59,8 @@ class CustomersBase {
 
  private:
   CustomersBase() = default;
-  Status Load();
+  Status Load() override;
 
-  std::unique_ptr<Db> db_;
-  std::unique_ptr<WriterQueue> writer_;
   CustomerSet customers_;
   Stmt put_;
 };

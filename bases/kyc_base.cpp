@@ -89,16 +89,15 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
   std::unique_ptr<KycBase> base(new KycBase());
   base->profile_json_.set_max_bytes(options.profile_cache_bytes);
   const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
-  auto db = Db::OpenMigrated(path, DbOptions{options.full_sync}, migrations);
-  if (!db.ok()) return db.status();
-  base->db_ = std::move(db.value());
-  if (Status s = base->Load(); !s.ok()) return s;
+  if (Status s = base->OpenFile(path, migrations, "kyc", std::move(writers), options,
+                                &base->snapshot_mu_);
+      !s.ok()) {
+    return s;
+  }
   auto invalidate = [cache = &base->profile_json_](int64_t id) { cache->Invalidate(id); };
   base->profiles_.OnChange(invalidate);
   base->steps_.OnChange(invalidate);
   base->documents_.OnChange(invalidate);
-  base->writer_ = std::make_unique<WriterQueue>("kyc", writers, *base->db_, options.group_commit,
-                                                &base->snapshot_mu_);
   return base;
 }
 

@@ -6,6 +6,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "bases/base_file.h"
 #include "bases/audit_store.h"
 #include "bases/sqlite.h"
 #include "bases/writer_queue.h"
@@ -15,13 +16,7 @@
 
 namespace kyc {
 
-struct BaseOptions {
-  bool group_commit = true;  // false: one transaction per write (for comparison)
-  bool full_sync = true;     // synchronous=FULL
-  size_t profile_cache_bytes = JsonCache::kDefaultBytes;  // rendered profiles kept in memory
-};
-
-class KycBase {
+class KycBase : public BaseFile {
  public:
   // Opens (or creates) the base at `path` (":memory:" for tests), brings its schema up
   // to date and loads it. Writes run on a strand of `writers`.
@@ -34,7 +29,6 @@ class KycBase {
   const StepSet& steps() const { return steps_; }
   const DocumentSet& documents() const { return documents_; }
   const AuditLog& audit() const { return audit_.log(); }
-  WriterQueue& writer() { return *writer_; }
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
@@ -58,14 +52,12 @@ class KycBase {
   KycBase() = default;
   // Start-up: reads every table into memory. Each Load* reads through `db`, the writer's
   // connection or a loader thread's own.
-  Status Load();
+  Status Load() override;
   Status LoadTemplates(Db& db);
   Status LoadProfiles(Db& db);
   Status LoadSteps(Db& db);
   Status LoadDocuments(Db& db);
 
-  std::unique_ptr<Db> db_;
-  std::unique_ptr<WriterQueue> writer_;
   std::shared_mutex snapshot_mu_;
   JsonCache profile_json_;
   TemplateSet templates_;

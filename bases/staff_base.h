@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "bases/base_file.h"
 #include "bases/audit_store.h"
 #include "bases/kyc_base.h"
 #include "protocol/session_type.h"
@@ -35,14 +36,13 @@ class ManagerSet : public StagedTable<Manager> {
   Ptr StagedFindLogin(std::string_view login) const;
 };
 
-class StaffBase {
+class StaffBase : public BaseFile {
  public:
   static Result<std::unique_ptr<StaffBase>> Open(const std::string& path,
                                                 boost::asio::any_io_executor writers,
                                                 const BaseOptions& options);
 
   const ManagerSet& managers() const { return managers_; }
-  WriterQueue& writer() { return *writer_; }
 
   // Writer strand only.
   ManagerSet& staged_managers() { return managers_; }
@@ -54,10 +54,8 @@ class StaffBase {
 
  private:
   StaffBase() = default;
-  Status Load();
+  Status Load() override;
 
-  std::unique_ptr<Db> db_;
-  std::unique_ptr<WriterQueue> writer_;
   ManagerSet managers_;
   AuditStore audit_;
   Stmt put_manager_;

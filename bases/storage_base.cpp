@@ -87,12 +87,9 @@ Result<std::unique_ptr<StorageBase>> StorageBase::Open(const std::string& path,
                                                        const BaseOptions& options) {
   std::unique_ptr<StorageBase> base(new StorageBase());
   const std::array<std::string_view, 1> migrations{kSchemaV1};
-  auto db = Db::OpenMigrated(path, DbOptions{options.full_sync}, migrations);
-  if (!db.ok()) return db.status();
-  base->db_ = std::move(db.value());
-  if (Status s = base->Load(); !s.ok()) return s;
-  base->writer_ =
-      std::make_unique<WriterQueue>("storage", writers, *base->db_, options.group_commit);
+  if (Status s = base->OpenFile(path, migrations, "storage", std::move(writers), options); !s.ok()) {
+    return s;
+  }
   return base;
 }
 

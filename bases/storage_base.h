@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "bases/base_file.h"
 #include "bases/kyc_base.h"
 #include "bases/sqlite.h"
 #include "tables/staged_table.h"
@@ -64,7 +65,7 @@ class FileSet : public StagedTable<StoredFile> {
   std::unordered_map<std::string, int64_t> staged_by_file_id_;
 };
 
-class StorageBase {
+class StorageBase : public BaseFile {
  public:
   // Opens (or creates) the base at `path` (":memory:" for tests), brings its schema up
   // to date and loads it. Writes run on a strand of `writers`.
@@ -73,7 +74,6 @@ class StorageBase {
                                                   const BaseOptions& options);
 
   const FileSet& files() const { return files_; }
-  WriterQueue& writer() { return *writer_; }
 
   // Writer strand only. Writes the row inside the open transaction and stages it.
   // conflict (nothing written) when another row already holds its file_id.
@@ -82,10 +82,8 @@ class StorageBase {
 
  private:
   StorageBase() = default;
-  Status Load();
+  Status Load() override;
 
-  std::unique_ptr<Db> db_;
-  std::unique_ptr<WriterQueue> writer_;
   FileSet files_;
   Stmt put_file_;
 };

@@ -140,11 +140,8 @@ Result<std::string> MngGetKycDocuments(Call& c) {
     for (const auto& prof : kyc.profiles().List(pf).items) f.profile_ids.push_back(prof->id);
   }
   auto result = kyc.documents().List(f);
-  JsonOut o;
-  o.BeginObject().Key("items").BeginArray();
-  for (const auto& d : result.items) WriteDocument(o, *d);
-  o.EndArray().Key("total").Int(result.total).EndObject();
-  return o.Take();
+  return ItemsJson(result.items, result.total,
+                   [](JsonOut& o, const Document& d) { WriteDocument(o, d); });
 }
 
 Result<std::string> MngApproveKycDocument(Call& c) {

@@ -68,15 +68,11 @@ Result<std::string> MngGetKycProfiles(Call& c) {
   f.offset = page.offset;
   f.limit = page.limit;
   auto result = c.core.kyc().profiles().List(f);
-  JsonOut o;
-  o.BeginObject().Key("items").BeginArray();
-  for (const auto& prof : result.items) {
+  return ItemsJson(result.items, result.total, [](JsonOut& o, const Profile& prof) {
     o.BeginObject();
-    WriteProfileFields(o, *prof);
+    WriteProfileFields(o, prof);
     o.EndObject();
-  }
-  o.EndArray().Key("total").Int(result.total).EndObject();
-  return o.Take();
+  });
 }
 
 Result<std::string> MngRequireKycStep(Call& c) {

@@ -1,5 +1,8 @@
-// `offset` (default 0) and `limit` (default 100, at most 1000) of every list command.
+// `offset` (default 0) and `limit` (default 100, at most 1000) of every list command, and
+// the {items, total} answer they all give.
 #pragma once
+
+#include <string>
 
 #include "protocol/json.h"
 
@@ -25,6 +28,16 @@ inline Page ReadPage(ParamReader& p) {
     page.limit = *l;
   }
   return page;
+}
+
+// {"items": [...], "total": N}: `write(out, item)` writes each of `items` (pointers).
+template <typename Items, typename WriteItem>
+std::string ItemsJson(const Items& items, int64_t total, WriteItem&& write) {
+  JsonOut o;
+  o.BeginObject().Key("items").BeginArray();
+  for (const auto& item : items) write(o, *item);
+  o.EndArray().Key("total").Int(total).EndObject();
+  return o.Take();
 }
 
 }  // namespace kyc

@@ -140,11 +140,8 @@ Result<std::string> MngGetKycStepTemplates(Call& c) {
   f.offset = page.offset;
   f.limit = page.limit;
   TemplatePage result = c.core.kyc().templates().List(f);
-  JsonOut o;
-  o.BeginObject().Key("items").BeginArray();
-  for (const auto& t : result.items) WriteTemplate(o, *t);
-  o.EndArray().Key("total").Int(result.total).EndObject();
-  return o.Take();
+  return ItemsJson(result.items, result.total,
+                   [](JsonOut& o, const Template& t) { WriteTemplate(o, t); });
 }
 
 Result<std::string> MngGetKycStepTemplate(Call& c) {

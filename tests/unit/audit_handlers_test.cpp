@@ -1,19 +1,7 @@
 // MngGetKycAudit (audit_handlers.cpp) and the audit rows KYC writes leave, through the dispatcher.
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include "tests/unit/kyc_fixture.h"
 
 namespace kyc {
-namespace {
-
-using test::Bool;
-using test::Contains;
-using test::Int;
-using test::ParseDoc;
-using test::Str;
-
-}  // namespace
 
 TEST_CASE_FIXTURE(KycTest, "kyc: MngGetKycAudit filters and pages by after_id") {
   AddTemplate("brand_a", "proof_id");  // audit row 1, no customer

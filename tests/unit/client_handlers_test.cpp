@@ -1,19 +1,7 @@
 // KycGetProfile, KycSubmitStep and KycAddDocument (client_handlers.cpp), through the dispatcher.
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include "tests/unit/kyc_fixture.h"
 
 namespace kyc {
-namespace {
-
-using test::Bool;
-using test::Contains;
-using test::Int;
-using test::ParseDoc;
-using test::Str;
-
-}  // namespace
 
 TEST_CASE_FIXTURE(KycTest, "kyc: a client sees and changes only its own profile") {
   AddTemplate("brand_a", "proof_id");

@@ -1,19 +1,7 @@
 // MngAddKycDocument, MngGetKycDocuments, MngApproveKycDocument and MngRejectKycDocument (kyc_document_handlers.cpp), through the dispatcher.
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include "tests/unit/kyc_fixture.h"
 
 namespace kyc {
-namespace {
-
-using test::Bool;
-using test::Contains;
-using test::Int;
-using test::ParseDoc;
-using test::Str;
-
-}  // namespace
 
 TEST_CASE_FIXTURE(KycTest, "kyc: MngAddKycDocument copies the file's metadata from storage") {
   AddTemplate("brand_a", "proof_id");

@@ -1,19 +1,7 @@
 // Document expiry (Core::ExpireDocuments): what expires and what the profile becomes, through the dispatcher.
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include "tests/unit/kyc_fixture.h"
 
 namespace kyc {
-namespace {
-
-using test::Bool;
-using test::Contains;
-using test::Int;
-using test::ParseDoc;
-using test::Str;
-
-}  // namespace
 
 TEST_CASE_FIXTURE(KycTest, "kyc: expired documents expire their active step's profile") {
   AddTemplate("brand_a", "proof_id");

@@ -17,7 +17,10 @@
 
 namespace kyc {
 
+using test::Bool;
+using test::Contains;
 using test::Int;
+using test::ParseDoc;
 using test::Str;
 
 inline constexpr int64_t kCustA = 1001;

@@ -1,19 +1,7 @@
 // MngRequireKycStep, MngSetKycRequiredLevel, MngGetKycProfile(s), MngSetKycRiskLevel, MngGetKycCustomer and MngCheckKycOperation (kyc_profile_handlers.cpp), through the dispatcher.
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include "tests/unit/kyc_fixture.h"
 
 namespace kyc {
-namespace {
-
-using test::Bool;
-using test::Contains;
-using test::Int;
-using test::ParseDoc;
-using test::Str;
-
-}  // namespace
 
 TEST_CASE_FIXTURE(KycTest, "kyc: required level attaches the brand's active required templates") {
   int64_t id1 = AddTemplate("brand_a", "proof_id", R"("level":1)");
