@@ -23,10 +23,36 @@ OrderKey OrderingOf(const CommandSpec* spec) {
   return {};
 }
 
+namespace {
+
+// What a row's flags say it changes, for the docs.
+std::string ChangesLabel(const CommandSpec& c) {
+  std::string out;
+  auto add = [&out](std::string_view what) {
+    if (!out.empty()) out += ", ";
+    out += what;
+  };
+  if (c.flags & kWrite) {
+    switch (c.base) {
+      case BaseId::kKyc: add("`kyc.db`"); break;
+      case BaseId::kStaff: add("`managers.db`"); break;
+      case BaseId::kStorage: add("`storage.db` + `storage/`"); break;
+      case BaseId::kNone: add("?"); break;
+    }
+  }
+  if (c.flags & kSessionChange) add("the connection's session");
+  if (c.flags & kCreatesSession) add("a new session");
+  if (out.empty()) out = "—";
+  if (c.flags & kSlow) out += (c.flags & kWrite) ? " (hashing or file first)" : " (blocking pool)";
+  return out;
+}
+
+}  // namespace
+
 std::string CommandListMarkdown() {
   std::string out =
-      "| command | access | REST route | params → result | summary |\n"
-      "|---|---|---|---|---|\n";
+      "| command | access | changes | REST route | params → result | summary |\n"
+      "|---|---|---|---|---|---|\n";
   for (const auto& c : kCommandSpecs) {
     std::string routes;
     for (const auto& r : c.routes) {
@@ -40,8 +66,8 @@ std::string CommandListMarkdown() {
       if (ch == '|') params += '\\';  // a pipe would end the Markdown cell
       params += ch;
     }
-    out += fmt::format("| `{}` | {} | {} | `{}` | {} |\n", c.name, AccessLabel(c.access), routes,
-                       params, c.summary);
+    out += fmt::format("| `{}` | {} | {} | {} | `{}` | {} |\n", c.name, AccessLabel(c.access),
+                       ChangesLabel(c), routes, params, c.summary);
   }
   return out;
 }

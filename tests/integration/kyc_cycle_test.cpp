@@ -30,9 +30,8 @@ constexpr std::string_view kAddressSchema = R"({"sections":[{"title":"Address","
     {"name":"address","type":"textarea","required":true},
     {"name":"country","type":"country","required":true}]}]})";
 
-struct KycFixture {
+struct KycFixture : RunningServer {
   KycFixture() {
-    REQUIRE_MESSAGE(server.Start().ok(), server.Log());
     staff = AdminClient(server);
     admin_id = AdminId();
   }
@@ -101,7 +100,6 @@ struct KycFixture {
                                   << status << ", level " << level << ", risk " << risk << ")");
   }
 
-  ServerProcess server;
   std::unique_ptr<TcpClient> staff;
   int64_t admin_id = -1;
   int64_t identity_tid = 0;

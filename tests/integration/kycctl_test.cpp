@@ -13,9 +13,7 @@ namespace {
 
 constexpr const char* kPasswordEnv = "KYCCTL_TEST_PASSWORD";
 
-struct KycctlFixture {
-  KycctlFixture() { REQUIRE_MESSAGE(server.Start().ok(), server.Log()); }
-
+struct KycctlFixture : RunningServer {
   // kycctl --port P --login admin --password-env VAR <args...>
   ProcessResult Run(const std::vector<std::string>& args, std::string_view input = {},
                     std::string password = "") {
@@ -27,7 +25,6 @@ struct KycctlFixture {
     return RunProcess(argv, {{kPasswordEnv, password}}, input);
   }
 
-  ServerProcess server;
 };
 
 std::vector<std::string> Lines(const std::string& text) {

@@ -12,11 +12,8 @@
 namespace kyc::itest {
 namespace {
 
-struct RestFixture {
-  RestFixture() {
-    REQUIRE_MESSAGE(server.Start().ok(), server.Log());
-    http = std::make_unique<HttpClient>("127.0.0.1", server.http_port());
-  }
+struct RestFixture : RunningServer {
+  RestFixture() { http = std::make_unique<HttpClient>("127.0.0.1", server.http_port()); }
 
   // Logs in over REST; returns the token.
   std::string Login(std::string_view login, std::string_view password) {
@@ -33,7 +30,6 @@ struct RestFixture {
     return c;
   }
 
-  ServerProcess server;
   std::unique_ptr<HttpClient> http;
 };
 

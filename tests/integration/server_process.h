@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
 #include "cli/tcp_client.h"
@@ -81,6 +82,13 @@ class ServerProcess {
   int starts_ = 0;
   uint16_t tcp_port_ = 0;
   uint16_t http_port_ = 0;
+};
+
+// The fixture the integration suites share: a server started with the default options
+// (the test fails at once, with the server's log, when it does not start).
+struct RunningServer {
+  RunningServer() { REQUIRE_MESSAGE(server.Start().ok(), server.Log()); }
+  ServerProcess server;
 };
 
 // The outcome of running a program to completion.

@@ -24,9 +24,8 @@
 namespace kyc::itest {
 namespace {
 
-struct UploadFixture {
+struct UploadFixture : RunningServer {
   UploadFixture() {
-    REQUIRE_MESSAGE(server.Start().ok(), server.Log());
     staff = AdminClient(server);
     client = HttpWithToken(server, ClientToken(*staff, 42, "acme"));
   }
@@ -52,7 +51,6 @@ struct UploadFixture {
     CHECK(checksum == Sha256OfFile(path));
   }
 
-  ServerProcess server;
   std::unique_ptr<TcpClient> staff;
   std::unique_ptr<HttpClient> client;
 };
