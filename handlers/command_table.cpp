@@ -53,7 +53,7 @@ constexpr bool BindingsMatchTable() {
     // transaction), and only such a command has one.
     const uint32_t flags = kCommandSpecs[i].flags;
     const bool slow_write = (flags & kWrite) && (flags & kSlow);
-    if (slow_write != (kBindings[i].prepare != nullptr)) return false;
+    if (slow_write != kBindings[i].has_prepare) return false;
   }
   return true;
 }

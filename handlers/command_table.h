@@ -8,6 +8,11 @@
 namespace kyc {
 
 struct HandlerBinding {
+  constexpr HandlerBinding(std::string_view n, Handler r) : name(n), run(r) {}
+  constexpr HandlerBinding(std::string_view n, Handler r, Prepare p,
+                           bool (*needs)(const Params&) = nullptr)
+      : name(n), run(r), prepare(p), needs_prepare(needs), has_prepare(true) {}
+
   std::string_view name;  // the row's name (checked against the table at compile time)
   Handler run;            // on the I/O thread, the writer strand or the blocking pool (flags)
   // kWrite | kSlow commands: the slow part, on the blocking pool before the write is
@@ -17,6 +22,9 @@ struct HandlerBinding {
   // without (MngUpdateManager with no new password) is queued on its writer at once, so it
   // never waits behind other slow work on the blocking pool.
   bool (*needs_prepare)(const Params&) = nullptr;
+  // Set with `prepare` (a function pointer is not compared in a constant expression by
+  // every build, e.g. under the sanitizers).
+  bool has_prepare = false;
 };
 
 const HandlerBinding& BindingOf(const CommandSpec& spec);

@@ -106,13 +106,24 @@ Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& sessio
   return Status::Ok();
 }
 
+Status Dispatcher::CheckStillAlive(const CommandSpec& spec, const Session* session) const {
+  if (spec.access == kNoSession || !session || session->AliveAt(core_.clock().Now())) {
+    return Status::Ok();
+  }
+  return Error(Code::kUnauthorized, "{}: the session ended (logged out, revoked or expired)",
+               spec.name);
+}
+
+Status Dispatcher::CheckRequest(const Request& req) const {
+  if (req.access_checked) return CheckStillAlive(*req.spec, req.session.get());
+  return CheckAccess(*req.spec, req.session);
+}
+
 std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
   const CommandSpec* spec = req.spec;
   if (!spec) return ErrorResponse(Error(Code::kUnknownCommand, "unknown command '{}'", req.command));
   if (!RunsInline(*spec)) return std::nullopt;
-  if (!req.access_checked) {
-    if (Status s = CheckAccess(*spec, req.session); !s.ok()) return ErrorResponse(std::move(s));
-  }
+  if (Status s = CheckRequest(req); !s.ok()) return ErrorResponse(std::move(s));
   std::optional<Result<Params>> parsed;
   if (!req.params) {
     parsed.emplace(ParseParams(req.json, core_.options().max_json_depth));
@@ -130,9 +141,7 @@ void Dispatcher::Dispatch(Request req, Completion done) {
 
   // A write or slow work: the same checks, then the row's flags say where it runs.
   const CommandSpec& spec = *req.spec;
-  if (!req.access_checked) {
-    if (Status s = CheckAccess(spec, req.session); !s.ok()) return done(ErrorResponse(std::move(s)));
-  }
+  if (Status s = CheckRequest(req); !s.ok()) return done(ErrorResponse(std::move(s)));
   Params params;
   if (req.params) {
     params = std::move(*req.params);
@@ -154,9 +163,12 @@ void Dispatcher::Dispatch(Request req, Completion done) {
 
   WriterQueue* writer = writers_[IndexOf(spec)];
   work->done = std::move(done);
-  auto submit = [&spec, writer, work] {
+  auto submit = [this, &spec, writer, work] {
     writer->Submit(
-        [&spec, work](WriteBatch& batch) {
+        [this, &spec, work](WriteBatch& batch) -> Result<std::string> {
+          // A session that ended while the write waited (a disabled account, a logout on
+          // another connection) changes nothing more.
+          if (Status s = CheckStillAlive(spec, work->session.get()); !s.ok()) return s;
           work->call.batch = &batch;
           work->call.now = work->call.core.clock().Now();
           return RunHandler(spec, work->call);

@@ -27,7 +27,7 @@ struct Request {
   std::optional<Params> params;
   SessionPtr session;  // the connection's or the bearer token's session, may be null
   // The transport already ran CheckAccess for this request (REST does, before it reads
-  // the body): the dispatcher does not check again.
+  // the body): the dispatcher checks only that the session is still alive.
   bool access_checked = false;
   std::string peer;
   std::shared_ptr<const Upload> upload;  // POST /upload: the file
@@ -89,6 +89,12 @@ class Dispatcher {
   Core& core() { return core_; }
 
  private:
+  // The checks of a request: CheckAccess, or, when the transport already ran it, only that
+  // the session is still alive (it may have been revoked while an HTTP body was read).
+  Status CheckRequest(const Request& req) const;
+  // unauthorized when a command that needs a session has one that ended since.
+  Status CheckStillAlive(const CommandSpec& spec, const Session* session) const;
+
   Core& core_;
   std::vector<WriterQueue*> writers_;  // by row (IndexOf); null for rows that do not write
 };

@@ -19,6 +19,9 @@ const CommandSpec* FindCommand(std::string_view name) {
 OrderKey OrderingOf(const CommandSpec* spec) {
   if (!spec) return {};
   if (spec->flags & kSessionChange) return {Ordering::kBarrier, BaseId::kNone};
+  // A write with a prepare stage reaches its writer queue only after that stage: a later
+  // write of the same connection must not overtake it, so it waits for it.
+  if ((spec->flags & kWrite) && (spec->flags & kSlow)) return {Ordering::kBarrier, spec->base};
   if (spec->flags & kWrite) return {Ordering::kWrite, spec->base};
   return {};
 }

@@ -168,8 +168,9 @@ const CommandSpec* FindCommand(std::string_view name);
 
 // How a connection orders a pipelined request behind earlier ones that are still running:
 // reads wait for earlier writes (a client reads its own writes), writes to one base
-// pipeline freely (the base's queue keeps their order), and a session change waits for
-// everything before it and holds back everything after it.
+// pipeline freely (the base's queue keeps their order), and a session change or a write
+// with a prepare stage (kWrite | kSlow: it reaches its queue late) waits for everything
+// before it and holds back everything after it.
 enum class Ordering : uint8_t { kRead, kWrite, kBarrier };
 struct OrderKey {
   Ordering ordering = Ordering::kRead;

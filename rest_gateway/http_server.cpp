@@ -1,11 +1,10 @@
 #include "rest_gateway/http_server.h"
 
-#include <mutex>
-#include <vector>
+#include <optional>
+#include <type_traits>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>

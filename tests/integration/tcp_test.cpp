@@ -283,6 +283,32 @@ TEST_CASE_FIXTURE(ServerFixture, "TCP answers unauthorized and forbidden, and Lo
   CHECK(MustCall(*admin, "MngGetManagers").ok());  // other connections keep their sessions
 }
 
+// A write whose slow part (argon2id) runs before its transaction reaches its base's queue
+// late: a later pipelined write of the same connection must still commit after it.
+TEST_CASE_FIXTURE(ServerFixture, "pipelined writes with a prepare stage keep their order") {
+  auto admin = AdminClient(server);
+  Reply made = MustCall(*admin, "MngAddManager",
+                        R"({"login":"ordered","password":"Ordered-pass-1","session_type":"SESSION_DEALER"})");
+  REQUIRE_MESSAGE(made.ok(), made.body);
+  const int64_t id = IntField(Json(made.body), "id");
+  std::string batch;
+  batch += Request(1, "MngUpdateManager",
+                   fmt::format(R"({{"id":{},"password":"Changed-pass-2","name":"first"}})", id));
+  batch += Request(2, "MngUpdateManager", fmt::format(R"({{"id":{},"name":"second"}})", id));
+  REQUIRE(admin->SendRaw(batch).ok());
+  for (uint32_t want = 1; want <= 2; ++want) {
+    Reply r = MustRead(*admin);
+    CHECK(r.request_id == want);
+    CHECK_MESSAGE(r.ok(), r.body);
+  }
+  auto managers = Json(MustCall(*admin, "MngGetManagers").body);
+  std::string name;
+  for (const auto& m : managers["items"].GetArray()) {
+    if (StrField(m, "login") == "ordered") name = StrField(m, "name");
+  }
+  CHECK(name == "second");  // the write sent last committed last
+}
+
 // Connections placed in turn on two I/O threads: pipelined batches, some cut in the middle
 // of a frame, and single calls are all answered in order with the connection's session,
 // and a graceful stop drains every connection on every thread.

@@ -84,6 +84,24 @@ TEST_CASE("prepare stage: a staff write is not held up by a concurrent MngAddMan
   CHECK(h.core().staff().managers().Get(Int(ParseDoc(a.text()), "id"))->login == "newcomer");
 }
 
+TEST_CASE("prepare stage: a write whose session ended while it waited changes nothing") {
+  Harness h;
+  auto admin = h.Admin();
+  const size_t accounts = h.core().staff().managers().size();
+  BlockingGate gate(h.core(), 2);
+  Request add;
+  add.spec = FindCommand("MngAddManager");
+  add.command = "MngAddManager";
+  add.json = R"({"login":"latecomer","password":"Latecomer-pass-1","session_type":"SESSION_DEALER"})";
+  add.session = admin;
+  auto added = DispatchAsync(h, std::move(add));
+  h.core().sessions().Revoke(*admin);  // e.g. the account was disabled meanwhile
+  gate.Open();
+  Response r = added.get();
+  CHECK(r.status.code() == Code::kUnauthorized);
+  CHECK(h.core().staff().managers().size() == accounts);
+}
+
 TEST_CASE("prepare stage: a bad MngAddManager is refused before any hashing or write") {
   Harness h;
   auto admin = h.Admin();
