@@ -53,6 +53,18 @@ std::future<Response> DispatchAsync(Harness& h, Request req) {
   return f;
 }
 
+// Starts `command` as `session` without waiting for its answer (the JSON is parsed
+// before Dispatch returns).
+std::future<Response> StartCommand(Harness& h, std::string_view command, std::string_view json,
+                                   const SessionPtr& session) {
+  Request req;
+  req.spec = FindCommand(command);
+  req.command = command;
+  req.json = json;
+  req.session = session;
+  return DispatchAsync(h, std::move(req));
+}
+
 }  // namespace
 
 TEST_SUITE_BEGIN("prepare_stage");
@@ -64,12 +76,9 @@ TEST_CASE("prepare stage: a staff write is not held up by a concurrent MngAddMan
 
   // MngAddManager's argon2id waits for the blocking pool...
   BlockingGate gate(h.core(), 2);
-  Request add;
-  add.spec = FindCommand("MngAddManager");
-  add.command = "MngAddManager";
-  add.json = R"({"login":"newcomer","password":"Newcomer-pass-1","session_type":"SESSION_DEALER"})";
-  add.session = admin;
-  auto added = DispatchAsync(h, std::move(add));
+  auto added = StartCommand(
+      h, "MngAddManager",
+      R"({"login":"newcomer","password":"Newcomer-pass-1","session_type":"SESSION_DEALER"})", admin);
 
   // ...while a staff write with nothing slow in it commits on the staff writer at once.
   Response disabled = h.Run("MngUpdateManager", fmt::format(R"({{"id":{},"disabled":true}})", target),
@@ -89,12 +98,9 @@ TEST_CASE("prepare stage: a write whose session ended while it waited changes no
   auto admin = h.Admin();
   const size_t accounts = h.core().staff().managers().size();
   BlockingGate gate(h.core(), 2);
-  Request add;
-  add.spec = FindCommand("MngAddManager");
-  add.command = "MngAddManager";
-  add.json = R"({"login":"latecomer","password":"Latecomer-pass-1","session_type":"SESSION_DEALER"})";
-  add.session = admin;
-  auto added = DispatchAsync(h, std::move(add));
+  auto added = StartCommand(
+      h, "MngAddManager",
+      R"({"login":"latecomer","password":"Latecomer-pass-1","session_type":"SESSION_DEALER"})", admin);
   h.core().sessions().Revoke(*admin);  // e.g. the account was disabled meanwhile
   gate.Open();
   Response r = added.get();
