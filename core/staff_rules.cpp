@@ -12,9 +12,6 @@ Status CheckPassword(const Core& core, std::string_view password) {
 
 Result<std::string> AddManager(Core& core, WriteBatch& batch, const NewManager& n,
                                const Actor& actor) {
-  if (!IsValidLogin(n.login)) {
-    return Status(Code::kBadRequest, "field 'login' must match [A-Za-z0-9._@-]{1,64}");
-  }
   if (n.password_hash.empty()) return Status(Code::kInternal, "the password was not hashed");
   auto& staff = core.staff();
   if (staff.staged_managers().StagedFindLogin(n.login)) {

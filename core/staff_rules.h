@@ -15,9 +15,9 @@ struct NewManager {
   bool disabled = false;
 };
 
-// Writer strand of the staff base only. Validates the login, writes the account (its
-// password already hashed: no slow work in a writer transaction) and its audit row;
-// returns the account JSON. conflict when the login is taken.
+// Writer strand of the staff base only. Writes the account (its login already checked by
+// the caller, its password already hashed: no slow work in a writer transaction) and its
+// audit row; returns the account JSON. conflict when the login is taken.
 Result<std::string> AddManager(Core& core, WriteBatch& batch, const NewManager& m,
                                const Actor& actor);
 

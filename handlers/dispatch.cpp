@@ -44,6 +44,13 @@ struct Work {
   std::shared_ptr<const Upload> upload;
   Call call;
   Completion done;  // a write's: called once, after the commit or the first error
+
+  // Answers a write. Not committed: first undo what the prepare stage left outside the
+  // base (the uploaded file).
+  void Finish(Result<std::string> r) {
+    if (!r.ok() && call.prepared.undo) call.prepared.undo();
+    done(MakeResponse(std::move(r), &call));
+  }
 };
 
 }  // namespace
@@ -173,11 +180,7 @@ void Dispatcher::Dispatch(Request req, Completion done) {
           work->call.now = work->call.core.clock().Now();
           return RunHandler(spec, work->call);
         },
-        [work](Result<std::string> r) {
-          // Not committed: undo what the prepare stage left outside the base.
-          if (!r.ok() && work->call.prepared.undo) work->call.prepared.undo();
-          work->done(MakeResponse(std::move(r), &work->call));
-        });
+        [work](Result<std::string> r) { work->Finish(std::move(r)); });
   };
   const HandlerBinding& binding = BindingOf(spec);
   if (!(spec.flags & kSlow) || (binding.needs_prepare && !binding.needs_prepare(work->params))) {
@@ -185,10 +188,7 @@ void Dispatcher::Dispatch(Request req, Completion done) {
   }
   // The slow part first, on the blocking pool, so no writer transaction waits for it.
   boost::asio::post(core_.blocking(), [&spec, work, submit] {
-    if (Status s = RunPrepare(spec, work->call); !s.ok()) {
-      if (work->call.prepared.undo) work->call.prepared.undo();
-      return work->done(ErrorResponse(std::move(s)));
-    }
+    if (Status s = RunPrepare(spec, work->call); !s.ok()) return work->Finish(std::move(s));
     submit();
   });
 }

@@ -93,23 +93,20 @@ Status PrepareMngUpdateManager(Call& c) {
 }
 
 Result<std::string> MngUpdateManager(Call& c) {
-  auto change = ReadManagerChange(c);
-  if (!change.ok()) return change.status();
-  const int64_t id = change->id;
-  const auto& password = change->password;
-  const auto& type_name = change->type_name;
-  const auto& name = change->name;
-  const auto& disabled = change->disabled;
+  auto read = ReadManagerChange(c);
+  if (!read.ok()) return read.status();
+  const ManagerChange& change = *read;
+  const int64_t id = change.id;
 
   auto& staff = c.core.staff();
   auto before = staff.staged_managers().StagedGet(id);
   if (!before) return Error(Code::kNotFound, "manager {} not found", id);
   auto m = std::make_shared<Manager>(*before);
-  if (type_name) {
-    if (Status s = CheckStaffType(*type_name, &m->session_type); !s.ok()) return s;
+  if (change.type_name) {
+    if (Status s = CheckStaffType(*change.type_name, &m->session_type); !s.ok()) return s;
   }
-  if (name) m->name = *name;
-  if (disabled) m->disabled = *disabled;
+  if (change.name) m->name = *change.name;
+  if (change.disabled) m->disabled = *change.disabled;
   // Never leave the server without an enabled admin who could repair it.
   bool was_admin = before->session_type == SessionType::kAdmin && !before->disabled;
   bool is_admin = m->session_type == SessionType::kAdmin && !m->disabled;
@@ -123,19 +120,21 @@ Result<std::string> MngUpdateManager(Call& c) {
                    m->disabled ? "disabled" : "demoted");
     }
   }
-  if (password) {
-    if (c.prepared.password_hash.empty()) return Status(Code::kInternal, "the password was not hashed");
+  if (change.password) {
+    if (c.prepared.password_hash.empty()) {
+      return Status(Code::kInternal, "the password was not hashed");
+    }
     m->password_hash = std::move(c.prepared.password_hash);
   }
   m->updated_at = c.now;
   std::string json = ManagerJson(*m);
   AuditRow row{.at = c.now, .actor = c.actor(), .action = "manager.update", .entity = "manager",
                .entity_id = id, .before = ManagerJson(*before), .after = json,
-               .reason = password ? "password changed" : ""};
+               .reason = change.password ? "password changed" : ""};
   if (Status s = staff.PutManager(*c.batch, m); !s.ok()) return s;
   if (Status s = staff.AppendAudit(*c.batch, std::move(row)); !s.ok()) return s;
   // A disabled account, a new type or a new password ends the account's open sessions.
-  if (m->disabled || m->session_type != before->session_type || password) {
+  if (m->disabled || m->session_type != before->session_type || change.password) {
     c.batch->AfterCommit([&sessions = c.core.sessions(), id] { sessions.RevokeManager(id); });
   }
   return json;

@@ -24,7 +24,6 @@ class IoPool {
   boost::asio::io_context& First() { return *contexts_.front(); }
   // The next context in turn, for a new connection. Safe from any thread.
   boost::asio::io_context& Next();
-  int size() const { return static_cast<int>(contexts_.size()); }
 
   // Runs every context, one per thread, the calling thread taking the first; returns when
   // all have run out of work (after Release, once every connection has drained).

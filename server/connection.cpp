@@ -41,22 +41,24 @@ void Connection::Start() {
 }
 
 void Connection::Stop() {
-  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
-    if (self->closed_) return;
-    self->read_closed_ = true;
-    self->draining_ = true;
-    error_code ec;
-    // Wakes the pending read with EOF; writes of responses still go out.
-    self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
-    // A client that does not read its last answers must not hold up the shutdown. Armed
-    // first: Flush() below may close the connection at once, and Close() cancels it.
-    self->drain_deadline_.expires_after(std::chrono::seconds(10));
-    self->drain_deadline_.async_wait([self](const error_code& ec) {
-      if (!ec) self->Close();
-    });
-    self->ProcessInput();  // answers requests already buffered with `unavailable`
-    self->Flush();
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->Drain(); });
+}
+
+void Connection::Drain() {
+  if (closed_) return;
+  read_closed_ = true;
+  draining_ = true;
+  error_code ec;
+  // Wakes the pending read with EOF; writes of responses still go out.
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
+  // A client that does not read its last answers must not hold up the shutdown. Armed
+  // first: Flush() below may close the connection at once, and Close() cancels it.
+  drain_deadline_.expires_after(std::chrono::seconds(10));
+  drain_deadline_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (!ec) self->Close();
   });
+  ProcessInput();  // answers requests already buffered with `unavailable`
+  Flush();
 }
 
 void Connection::ArmIdleTimer() {

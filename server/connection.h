@@ -62,6 +62,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string frame;         // the encoded response
   };
 
+  void Drain();  // Stop, on the connection's thread
   void DoRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
   void ProcessInput();
