@@ -88,7 +88,8 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
                                                const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
   base->profile_json_.set_max_bytes(options.profile_cache_bytes);
-  const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kSchemaV3};
+  const std::array<std::string_view, 4> migrations{kSchemaV1, kSchemaV2, kSchemaV3,
+                                                   kClientSchema};
   if (Status s = base->OpenFile(path, migrations, "kyc", std::move(writers), options,
                                 &base->snapshot_mu_);
       !s.ok()) {
@@ -122,7 +123,7 @@ Status KycBase::Load() {
   put_step_ = std::move(put.value());
   put = db_->Prepare(
       UpsertSql("documents", {"id", "profile_id", "step_id", "file_id", "doc_type", "doc_number",
-                              "file_name", "content_type", "file_size", "checksum", "status",
+                              "issuing_country", "file_name", "content_type", "file_size", "checksum", "status",
                               "reject_reason", "expires_at", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_document_ = std::move(put.value());
@@ -162,7 +163,8 @@ Status KycBase::Load() {
   }
   if (!loaded.ok()) return loaded;
   if (!documents_loaded.ok()) return documents_loaded;
-  return audit_.Open(*db_);
+  if (Status s = audit_.Open(*db_); !s.ok()) return s;
+  return guarded([this] { return clients_.Open(*db_); });
 }
 
 Status KycBase::LoadTemplates(Db& db) {
@@ -243,10 +245,10 @@ Status KycBase::LoadSteps(Db& db) {
 Status KycBase::LoadDocuments(Db& db) {
   auto q = db.Prepare(
       "SELECT id, profile_id, step_id, file_id, doc_type, doc_number, file_name, content_type,"
-      " file_size, checksum, status, reject_reason, expires_at, created_at, updated_at"
-      " FROM documents ORDER BY id");
+      " file_size, checksum, status, reject_reason, expires_at, created_at, updated_at,"
+      " issuing_country FROM documents ORDER BY id");
   if (!q.ok()) return q.status();
-  TextInterner doc_types, doc_numbers, file_names, content_types, checksums, reasons;
+  TextInterner doc_types, doc_numbers, file_names, content_types, checksums, reasons, countries;
   return q->ForEachRow([&]() -> Status {
     auto d = std::make_shared<Document>();
     d->id = q->Int(0);
@@ -264,6 +266,7 @@ Status KycBase::LoadDocuments(Db& db) {
     d->expires_at = q->OptInt(12);
     d->created_at = q->Int(13);
     d->updated_at = q->Int(14);
+    d->issuing_country = countries.Get(q->Text(15));
     documents_.Load(std::move(d));
     return Status::Ok();
   });
@@ -294,10 +297,11 @@ Status KycBase::PutStep(WriteBatch& batch, std::shared_ptr<const Step> s) {
 Status KycBase::PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d) {
   auto& q = put_document_;
   q.Bind(1, d->id).Bind(2, d->profile_id).Bind(3, d->step_id).Bind(4, d->file_id.view());
-  q.Bind(5, d->doc_type.view()).Bind(6, d->doc_number.view()).Bind(7, d->file_name.view()).Bind(8, d->content_type.view());
-  q.Bind(9, d->file_size).Bind(10, d->checksum.view()).Bind(11, int64_t(d->status));
-  q.Bind(12, d->reject_reason.view()).Bind(13, d->expires_at).Bind(14, d->created_at);
-  q.Bind(15, d->updated_at);
+  q.Bind(5, d->doc_type.view()).Bind(6, d->doc_number.view()).Bind(7, d->issuing_country.view());
+  q.Bind(8, d->file_name.view()).Bind(9, d->content_type.view());
+  q.Bind(10, d->file_size).Bind(11, d->checksum.view()).Bind(12, int64_t(d->status));
+  q.Bind(13, d->reject_reason.view()).Bind(14, d->expires_at).Bind(15, d->created_at);
+  q.Bind(16, d->updated_at);
   if (Status st = q.Exec(); !st.ok()) return st;
   documents_.Stage(batch, std::move(d));
   return Status::Ok();

@@ -8,6 +8,7 @@
 
 #include "bases/base_file.h"
 #include "bases/audit_store.h"
+#include "bases/client_store.h"
 #include "bases/sqlite.h"
 #include "bases/writer_queue.h"
 #include "kyc/json_cache.h"
@@ -29,6 +30,8 @@ class KycBase : public BaseFile {
   const StepSet& steps() const { return steps_; }
   const DocumentSet& documents() const { return documents_; }
   const AuditLog& audit() const { return audit_.log(); }
+  // Client records, transactions, totals, tiers, compliance rules, duplicate alerts.
+  const ClientStore& clients() const { return clients_; }
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
@@ -44,6 +47,7 @@ class KycBase : public BaseFile {
   [[nodiscard]] Status PutProfile(WriteBatch& batch, std::shared_ptr<const Profile> p);
   [[nodiscard]] Status PutStep(WriteBatch& batch, std::shared_ptr<const Step> s);
   [[nodiscard]] Status PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d);
+  ClientStore& staged_clients() { return clients_; }
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
     return audit_.Append(batch, std::move(row));
   }
@@ -65,6 +69,7 @@ class KycBase : public BaseFile {
   StepSet steps_;
   DocumentSet documents_;
   AuditStore audit_;
+  ClientStore clients_;
   Stmt put_template_, put_profile_, put_step_, put_document_;
 };
 

@@ -61,6 +61,8 @@ class KycTxn {
   std::string ProfileJsonWithChildren(const ProfilePtr& p) const;
 
   KycBase& kyc() { return kyc_; }
+  WriteBatch& batch() { return batch_; }
+  const Actor& actor() const { return actor_; }
   int64_t now() const { return now_; }
 
  private:

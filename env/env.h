@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <span>
+#include <string>
 
 namespace kyc {
 
@@ -38,6 +39,9 @@ class Random {
   // Fills `out` with random bytes. Thread-safe.
   virtual void Fill(std::span<uint8_t> out) = 0;
 };
+
+// A random RFC 4122 version 4 UUID, lowercase, 8-4-4-4-12.
+std::string NewUuidV4(Random& random);
 
 // libsodium's CSPRNG.
 class SystemRandom : public Random {

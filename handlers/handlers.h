@@ -51,6 +51,29 @@ Result<std::string> MngRejectKycDocument(Call& c);
 // Audit (audit_handlers.cpp)
 Result<std::string> MngGetKycAudit(Call& c);
 
+// Client records (customer_handlers.cpp)
+Result<std::string> MngAddCustomer(Call& c);
+Result<std::string> MngUpdateCustomer(Call& c);
+Result<std::string> MngGetCustomer(Call& c);
+Result<std::string> MngGetCustomers(Call& c);
+Result<std::string> MngBlockCustomer(Call& c);
+Result<std::string> MngUnblockCustomer(Call& c);
+
+// Transactions and totals (transaction_handlers.cpp)
+Result<std::string> MngAddTransaction(Call& c);
+Result<std::string> MngGetTransactions(Call& c);
+Result<std::string> MngGetCustomerTotals(Call& c);
+
+// Tiers, compliance rules, duplicate alerts (compliance_handlers.cpp)
+Result<std::string> MngSetKycTier(Call& c);
+Result<std::string> MngGetKycTiers(Call& c);
+Result<std::string> MngAddComplianceRule(Call& c);
+Result<std::string> MngUpdateComplianceRule(Call& c);
+Result<std::string> MngDeleteComplianceRule(Call& c);
+Result<std::string> MngGetComplianceRules(Call& c);
+Result<std::string> MngGetDuplicateAlerts(Call& c);
+Result<std::string> MngResolveDuplicateAlert(Call& c);
+
 // Client commands (client_handlers.cpp)
 Result<std::string> KycGetProfile(Call& c);
 Result<std::string> KycSubmitStep(Call& c);

@@ -7,6 +7,8 @@
 #include "core/kyc_txn.h"
 #include "handlers/paging.h"
 #include "kyc/rules.h"
+#include "core/client_txn.h"
+#include "customers/field_rules.h"
 
 namespace kyc {
 
@@ -23,6 +25,10 @@ DocumentRequest ReadDocumentRequest(ParamReader& p) {
   r.doc_type = p.String("doc_type", 64);
   r.step_id = p.OptInt("step_id");
   r.doc_number = p.OptString("doc_number", 128).value_or("");
+  r.issuing_country = p.OptString("issuing_country", 2).value_or("");
+  if (p.ok() && !r.issuing_country.empty() && !IsCountryCode(r.issuing_country)) {
+    p.Fail(Status(Code::kBadRequest, "field 'issuing_country' must be an ISO 3166-1 alpha-2 code"));
+  }
   r.expires_at = p.OptInt("expires_at");
   if (p.ok() && r.expires_at && *r.expires_at <= 0) {
     p.Fail(Status(Code::kBadRequest, "field 'expires_at' must be a unix time in seconds"));
@@ -46,6 +52,7 @@ Result<std::string> AddDocument(KycTxn& txn, const std::shared_ptr<const Profile
   d->file_id = file.file_id;
   d->doc_type = r.doc_type;
   d->doc_number = r.doc_number;
+  d->issuing_country = r.issuing_country;
   d->file_name = file.original_name;
   d->content_type = file.content_type;
   d->file_size = file.size;
@@ -53,6 +60,19 @@ Result<std::string> AddDocument(KycTxn& txn, const std::shared_ptr<const Profile
   d->status = DocStatus::kPending;
   d->expires_at = r.expires_at;
   d->created_at = d->updated_at = txn.now();
+  // An identity document with a number is checked against every other customer's
+  // (issue 13): refused within the brand, alerted across brands.
+  if (IsIdentityDocType(r.doc_type)) {
+    if (std::string number = NormalizeDocNumber(r.doc_number); !number.empty()) {
+      ClientTxn clients(txn);
+      if (Status s = clients.CheckIdentities(profile->customer_id, profile->brand,
+                                             {Identity{r.doc_type, r.issuing_country, number}},
+                                             "kyc_document");
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
   std::string json = DocumentJson(*d);
   if (Status s = txn.SaveDocument(nullptr, d, "document.add"); !s.ok()) return s;
   if (auto p = txn.Recalculate(profile->id); !p.ok()) return p.status();

@@ -14,6 +14,7 @@ struct DocumentRequest {
   std::string doc_type;
   std::optional<int64_t> step_id;
   std::string doc_number;
+  std::string issuing_country;
   std::optional<int64_t> expires_at;
 };
 

@@ -5,6 +5,7 @@
 #include "core/kyc_txn.h"
 #include "handlers/paging.h"
 #include "kyc/policy.h"
+#include "core/operation_check.h"
 
 #include <algorithm>
 #include <set>
@@ -228,27 +229,33 @@ Result<std::string> MngCheckKycOperation(Call& c) {
   ParamReader p(c.params);
   CustomerKey key = ReadCustomer(p);
   std::string operation = p.String("operation", 64);
+  std::optional<Decimal> amount;
+  if (const rapidjson::Value* v = p.Raw("amount"); v && !v->IsNull() && p.ok()) {
+    if (v->IsString()) amount = Decimal::Parse({v->GetString(), v->GetStringLength()}, 2);
+    if (!amount || amount->is_negative()) {
+      p.Fail(Status(Code::kBadRequest,
+                    "field 'amount' must be a EUR decimal string ≥ 0 with at most two fraction "
+                    "digits (\"500.00\")"));
+    }
+  }
   if (Status s = p.Finish(); !s.ok()) return s;
   if (!IsOperation(operation)) {
-    return Error(Code::kBadRequest,
-                 "field 'operation' must be one of open_real_account, deposit, withdrawal, trade");
+    return Error(Code::kBadRequest, "field 'operation' must be one of {}", kOperationList);
   }
-  const OperationRule& rule = c.core.options().policy.Rule(key.brand, operation);
-  auto& kyc = c.core.kyc();
-  CheckResult r;
-  {
-    std::shared_lock snapshot(kyc.snapshot_mutex());
-    auto prof = kyc.profiles().Find(key.customer_id, key.brand);
-    std::vector<std::shared_ptr<const Step>> steps;
-    if (prof) steps = kyc.steps().OfProfile(prof->id);
-    r = CheckOperation(rule, operation, key.customer_id, key.brand, prof.get(), steps);
-  }
+  OperationCheck r = CheckOperationNow(c.core.kyc(), c.core.options().policy, key.customer_id,
+                                       key.brand, operation, amount, c.now);
   JsonOut o;
   o.BeginObject();
-  o.Key("allowed").Bool(r.allowed).Key("reason").Str(r.reason);
-  o.Key("operation").Str(operation).Key("required_level").Int(rule.min_level);
+  o.Key("allowed").Bool(r.verdict.allowed).Key("reason").Str(r.verdict.reason);
+  o.Key("operation").Str(operation).Key("required_level").Int(r.verdict.required_level);
   o.Key("level").Int(r.level).Key("status").Int(int64_t(r.status));
   o.Key("status_name").Str(Name(r.status));
+  o.Key("missing_fields").BeginArray();
+  for (const auto& f : r.verdict.missing_fields) o.Str(f);
+  o.EndArray();
+  o.Key("amount");
+  if (amount) o.Str(amount->ToString(2));
+  else o.Null();
   o.EndObject();
   return o.Take();
 }

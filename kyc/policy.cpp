@@ -7,7 +7,8 @@
 namespace kyc {
 
 bool IsOperation(std::string_view op) {
-  return op == "open_real_account" || op == "deposit" || op == "withdrawal" || op == "trade";
+  return op == "open_real_account" || op == "deposit" || op == "withdrawal" || op == "exchange" ||
+         op == "trade";
 }
 
 const OperationRule& KycPolicy::Rule(std::string_view brand, std::string_view operation) const {

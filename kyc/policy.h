@@ -13,6 +13,8 @@ namespace kyc {
 
 // The operations a policy covers.
 bool IsOperation(std::string_view operation);
+inline constexpr std::string_view kOperationList =
+    "open_real_account, deposit, withdrawal, exchange, trade";
 
 struct OperationRule {
   int64_t min_level = 1;  // the profile's level must be at least this
@@ -21,9 +23,10 @@ struct OperationRule {
 // Every operation needs a profile whose status is neither rejected nor expired, a risk
 // level below prohibited, and at least the rule's level.
 struct KycPolicy {
-  // Defaults: open_real_account 1, deposit 1, withdrawal 2, trade 1.
+  // Defaults: open_real_account 1, deposit 1, withdrawal 2, exchange 1, trade 1.
   std::map<std::string, OperationRule, std::less<>> defaults = {
-      {"open_real_account", {1}}, {"deposit", {1}}, {"withdrawal", {2}}, {"trade", {1}}};
+      {"open_real_account", {1}}, {"deposit", {1}}, {"withdrawal", {2}}, {"exchange", {1}},
+      {"trade", {1}}};
   // brand → operation → rule; an operation a brand does not name uses the default.
   std::map<std::string, std::map<std::string, OperationRule, std::less<>>, std::less<>> brands;
 

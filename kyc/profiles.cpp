@@ -1,5 +1,7 @@
 #include "kyc/profiles.h"
 
+#include "kyc/rules.h"
+
 #include <algorithm>
 
 namespace kyc {
@@ -118,6 +120,7 @@ void WriteDocument(JsonOut& o, const Document& d) {
   o.Key("file_id").Str(d.file_id.view());
   o.Key("doc_type").Str(d.doc_type.view());
   OptText(o, "doc_number", d.doc_number);
+  OptText(o, "issuing_country", d.issuing_country);
   o.Key("file_name").Str(d.file_name.view());
   o.Key("content_type").Str(d.content_type.view());
   o.Key("file_size").Int(d.file_size);
@@ -317,9 +320,24 @@ RowPage<Document> DocumentSet::List(const DocumentFilter& f) const {
   return page;
 }
 
+std::vector<DocumentSet::Ptr> DocumentSet::StagedWithNumber(const std::string& number) const {
+  std::vector<Ptr> out;
+  auto [first, last] = by_number_.equal_range(number);
+  for (auto it = first; it != last; ++it) {
+    if (!IsStaged(it->second)) out.push_back(StagedGet(it->second));
+  }
+  ForEachStaged([&](const Ptr& d) {
+    if (NormalizeDocNumber(d->doc_number.view()) == number) out.push_back(d);
+  });
+  return out;
+}
+
 void DocumentSet::Index(const Document* before, const Document* after) {
   if (changed_ && after) changed_(after->profile_id);
   if (!before && after) {
+    if (std::string n = NormalizeDocNumber(after->doc_number.view()); !n.empty()) {
+      by_number_.emplace(std::move(n), after->id);  // a number never changes
+    }
     by_profile_.Move(std::nullopt, after->profile_id, after->id);
     if (after->step_id) by_step_.Move(std::nullopt, *after->step_id, after->id);
   }

@@ -61,6 +61,7 @@ struct Document {
   Text file_id;
   Text doc_type;
   Text doc_number;
+  Text issuing_country;  // ISO 3166-1 alpha-2 of an identity document, or empty
   Text file_name;
   Text content_type;
   int64_t file_size = 0;
@@ -158,11 +159,15 @@ class DocumentSet : public StagedTable<Document> {
   std::vector<Ptr> StagedOfProfile(int64_t profile_id) const;  // writer strand
   // Writer strand: live documents whose expires_at <= now (the expiry scheduler's work).
   std::vector<int64_t> StagedDueForExpiry(int64_t now) const;
+  // Writer strand: documents (as this batch sees them) whose number, normalized
+  // (NormalizeDocNumber), is `number`: the duplicate-identity check.
+  std::vector<Ptr> StagedWithNumber(const std::string& number) const;
 
  protected:
   void Index(const Document* before, const Document* after) override;
 
  private:
+  std::unordered_multimap<std::string, int64_t> by_number_;  // normalized doc_number → id
   ChildIndex by_profile_;
   ChildIndex by_step_;
   std::multimap<int64_t, int64_t> expiring_;  // expires_at → id, for documents that can expire

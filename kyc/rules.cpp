@@ -116,6 +116,16 @@ Status CheckDocTransition(const Document& d, DocAction action) {
                d.id, Name(d.status), action == DocAction::kApprove ? "approved" : "rejected");
 }
 
+std::string NormalizeDocNumber(std::string_view number) {
+  std::string out;
+  out.reserve(number.size());
+  for (char c : number) {
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) out.push_back(c);
+    else if (c >= 'a' && c <= 'z') out.push_back(char(c - 'a' + 'A'));
+  }
+  return out;
+}
+
 bool IsCountryCode(std::string_view code) {
   // ISO 3166-1 alpha-2, officially assigned codes.
   static const std::set<std::string_view> kCodes = {

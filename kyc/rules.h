@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
@@ -40,6 +41,10 @@ Status CheckDocTransition(const Document& doc, DocAction action);
 
 // True when `code` is an ISO 3166-1 alpha-2 country code (upper case).
 bool IsCountryCode(std::string_view code);
+// A document number as compared for duplicates and searched: upper case, ASCII letters
+// and digits only ("ab-123 45" → "AB12345").
+std::string NormalizeDocNumber(std::string_view number);
+
 // True for a real calendar date written YYYY-MM-DD.
 bool IsIsoDate(std::string_view date);
 

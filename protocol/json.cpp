@@ -89,6 +89,12 @@ void ParamReader::Fail(Status status) {
 
 bool ParamReader::Has(std::string_view name) { return Find(name) != nullptr; }
 
+const rapidjson::Value* ParamReader::Raw(std::string_view name) {
+  seen_.push_back(name);
+  auto it = params_.doc.FindMember(rapidjson::StringRef(name.data(), name.size()));
+  return it == params_.doc.MemberEnd() ? nullptr : &it->value;
+}
+
 std::optional<std::string> ParamReader::OptString(std::string_view name, size_t max_len) {
   const auto* v = Find(name);
   if (!v) return std::nullopt;

@@ -67,7 +67,12 @@ class ParamReader {
   std::optional<bool> OptBool(std::string_view name);
   // Any JSON object; nullptr when absent (or on error).
   const rapidjson::Value* OptObject(std::string_view name);
+  // The field's value as sent, JSON null included (a partial update's "clear this");
+  // nullptr when absent. The caller checks its type.
+  const rapidjson::Value* Raw(std::string_view name);
   bool Has(std::string_view name);
+  // True when the field arrived as URL text (a REST path or query string).
+  bool IsText(std::string_view name) const { return params_.IsTextField(name); }
 
   // Records an error about a field (first one wins).
   void Fail(Status status);

@@ -23,6 +23,7 @@ std::string_view AccessLabel(AccessMask mask) {
   if (mask == kStaffOrClient) return "S C";
   if (mask == kStaff) return "S";
   if (mask == kAdminOnly) return "A";
+  if (mask == kAdminOrManager) return "A M";
   if (mask == kClient) return "C";
   return "custom";
 }

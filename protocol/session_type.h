@@ -30,6 +30,8 @@ inline constexpr AccessMask kStaff = Bit(SessionType::kAdmin) | Bit(SessionType:
                                      Bit(SessionType::kDealer) | Bit(SessionType::kCrmAdmin) |
                                      Bit(SessionType::kCrmManager);
 inline constexpr AccessMask kClient = Bit(SessionType::kClient);
+// Blocking a customer and changing a brand's tiers and compliance rules (issue 13).
+inline constexpr AccessMask kAdminOrManager = Bit(SessionType::kAdmin) | Bit(SessionType::kManager);
 inline constexpr AccessMask kStaffOrClient = kStaff | kClient;
 
 inline bool Allows(AccessMask mask, SessionType t) { return (mask & Bit(t)) != 0; }

@@ -37,9 +37,7 @@ Status ApplyRules(const toml::table& table, std::string_view path,
     std::string op(key.str());
     if (!IsOperation(op)) {
       return Error(Code::kBadRequest,
-                   "config key '{}.{}': operation must be one of open_real_account, deposit, "
-                   "withdrawal, trade",
-                   path, op);
+                   "config key '{}.{}': operation must be one of {}", path, op, kOperationList);
     }
     auto level = node.value<int64_t>();
     if (!level || *level < 0 || *level > 100) {

@@ -120,20 +120,7 @@ Status FileStore::EnsureDir() {
   return Status::Ok();
 }
 
-Result<std::string> FileStore::NewFileId() {
-  std::array<uint8_t, 16> b;
-  random_.Fill(b);
-  b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);  // variant 10xx (RFC 4122)
-  std::string out;
-  out.reserve(36);
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 0x0F];
-  }
-  return out;
-}
+Result<std::string> FileStore::NewFileId() { return NewUuidV4(random_); }
 
 std::string FileStore::PathOf(const std::string& file_id, std::string_view ext) const {
   std::string path = dir_;

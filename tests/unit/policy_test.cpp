@@ -36,7 +36,7 @@ Profile MakeProfile(int64_t level, ProfileStatus status, RiskLevel risk = RiskLe
 }
 
 TEST_CASE("policy: IsOperation") {
-  for (const char* op : {"open_real_account", "deposit", "withdrawal", "trade"}) {
+  for (const char* op : {"open_real_account", "deposit", "withdrawal", "exchange", "trade"}) {
     CAPTURE(op);
     CHECK(IsOperation(op));
   }
