@@ -20,8 +20,10 @@ extern const std::string_view kClientSchema;
 
 class ClientStore {
  public:
-  // Prepares the statements (on the writer's connection) and loads every table.
-  [[nodiscard]] Status Open(Db& db);
+  // Prepares the write statements on the writer's connection `db`.
+  [[nodiscard]] Status Prepare(Db& db);
+  // Loads every table through `db` (the writer's connection, or a loader thread's own).
+  [[nodiscard]] Status Load(Db& db);
 
   const ClientSet& clients() const { return clients_; }
   const TransactionSet& transactions() const { return transactions_; }
@@ -48,7 +50,6 @@ class ClientStore {
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const DuplicateAlert> a);
 
  private:
-  Status Prepare(Db& db);
   Status LoadClients(Db& db);
   Status LoadTransactions(Db& db);
   Status LoadTotals(Db& db);

@@ -78,7 +78,25 @@ Result<int64_t> RunCrashWriter(const CrashWriterOptions& o) {
         log(fmt::format("require {} {}\n", customer, step));
         auto ap = c.Call("MngApproveKycStep", fmt::format(R"({{"id":{}}})", step));
         if (!ap.ok()) return;
-        if (ap->ok()) log(fmt::format("approve {}\n", step));
+        if (!ap->ok()) continue;
+        log(fmt::format("approve {}\n", step));
+        // Level 1 now: a client record and two deposits, whose totals the check re-adds.
+        auto rec = c.Call("MngAddCustomer",
+                          fmt::format(R"({{"customer_id":{},"brand":"{}","first_name":"Crash"}})",
+                                      customer, kBrand));
+        if (!rec.ok()) return;
+        if (!rec->ok()) continue;
+        log(fmt::format("customer {}\n", customer));
+        for (int k = 0; k < 2; ++k) {
+          const std::string ext = fmt::format("c{}-{}", customer, k);
+          const std::string eur = fmt::format("{}.{:02}", 10 + k, customer % 100);
+          auto tx = c.Call("MngAddTransaction",
+                           fmt::format(R"({{"customer_id":{},"brand":"{}","type":"deposit","amount":"{}",)"
+                                       R"("currency":"EUR","eur_amount":"{}","external_id":"{}"}})",
+                                       customer, kBrand, eur, eur, ext));
+          if (!tx.ok()) return;
+          if (tx->ok()) log(fmt::format("tx {} {} {}\n", customer, ext, eur));
+        }
       }
     });
   }
@@ -94,6 +112,18 @@ Result<CrashCheck> CheckCrash(const std::string& data_dir, const std::string& lo
   if (!opened.ok()) return opened.status();
   KycBase& k = **opened;
   CrashCheck out;
+
+  // Every stored transaction by external id, and the sums the totals must equal.
+  const ClientStore& store = k.clients();
+  std::map<std::string, std::shared_ptr<const Transaction>> by_external;
+  std::map<int64_t, Totals> lifetime_sum;
+  std::map<std::pair<int64_t, int64_t>, Totals> daily_sum;
+  store.transactions().Scan([&](const std::shared_ptr<const Transaction>& t) {
+    by_external[t->external_id] = t;
+    lifetime_sum[t->client_id].Add(t->type, t->eur_amount);
+    daily_sum[{t->client_id, DayOf(t->at)}].Add(t->type, t->eur_amount);
+    return true;
+  });
 
   std::ifstream in(log_path);
   std::string line;
@@ -111,6 +141,23 @@ Result<CrashCheck> CheckCrash(const std::string& data_dir, const std::string& lo
         return Error(Code::kNotFound, "acknowledged step {} of customer {} is missing", step,
                      customer);
       }
+    } else if (what == "customer") {
+      int64_t customer = 0;
+      words >> customer;
+      if (!store.clients().Find(customer, kBrand)) {
+        return Error(Code::kNotFound, "acknowledged client record {} is missing", customer);
+      }
+    } else if (what == "tx") {
+      int64_t customer = 0;
+      std::string ext, eur;
+      words >> customer >> ext >> eur;
+      auto it = by_external.find(ext);
+      if (it == by_external.end() || it->second->customer_id != customer ||
+          it->second->eur_amount != *Decimal::Parse(eur)) {
+        return Error(Code::kNotFound, "acknowledged transaction {} of customer {} is missing", ext,
+                     customer);
+      }
+      ++out.transactions;
     } else if (what == "approve") {
       int64_t step = 0;
       words >> step;
@@ -118,6 +165,36 @@ Result<CrashCheck> CheckCrash(const std::string& data_dir, const std::string& lo
       if (!s || s->status != StepStatus::kApproved) {
         return Error(Code::kNotFound, "acknowledged approval of step {} is missing", step);
       }
+    }
+  }
+
+  // Totals equal the sums of the stored transactions, lifetime and per day.
+  auto same = [](const Totals& a, const Totals& b) {
+    return a.all.eur == b.all.eur && a.all.count == b.all.count &&
+           a.deposits.eur == b.deposits.eur && a.withdrawals.eur == b.withdrawals.eur &&
+           a.exchanges.eur == b.exchanges.eur;
+  };
+  Status totals = Status::Ok();
+  store.clients().Scan([&](const std::shared_ptr<const ClientRecord>& r) {
+    auto life = store.lifetime().Get(r->id);
+    const Totals stored = life ? life->totals : Totals{};
+    if (!same(stored, lifetime_sum[r->id])) {
+      totals = Error(Code::kConflict,
+                     "customer {}: lifetime EUR {} ({} transactions) but its transactions sum to "
+                     "{} ({})",
+                     r->customer_id, stored.all.eur.ToString(), stored.all.count,
+                     lifetime_sum[r->id].all.eur.ToString(), lifetime_sum[r->id].all.count);
+      return false;
+    }
+    ++out.totals;
+    return true;
+  });
+  if (!totals.ok()) return totals;
+  for (const auto& [key, sum] : daily_sum) {
+    auto d = store.daily().Find(key.first, key.second);
+    if (!d || !same(d->totals, sum)) {
+      return Error(Code::kConflict, "client {} day {}: daily totals disagree with its transactions",
+                   key.first, DayText(key.second));
     }
   }
 

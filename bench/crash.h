@@ -16,7 +16,9 @@ struct CrashWriterOptions {
   std::string login = "admin";
   std::string password;
   int connections = 4;
-  std::string log;           // appended: "require <customer> <step>" / "approve <step>"
+  // appended: "require <customer> <step>", "approve <step>", "customer <customer>",
+  // "tx <customer> <external_id> <eur>"
+  std::string log;
   int64_t first_customer = 1;
 };
 
@@ -27,6 +29,8 @@ struct CrashCheck {
   int64_t logged = 0;        // acknowledged changes in the log
   int64_t steps = 0;         // steps checked for whole changes
   int64_t profiles = 0;      // profiles whose status/level were recomputed and compared
+  int64_t transactions = 0;  // acknowledged transactions found
+  int64_t totals = 0;        // client records whose totals equal their transactions' sums
 };
 
 // Opens the bases of `data_dir` (server stopped). not_found / conflict describe the

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Crash safety under load: ROUNDS times, start kyc-server, stream acknowledged KYC writes
-# (require a step, approve it) from 4 connections, kill -9 the server at a random moment,
-# then open the bases as a restart would and check that every acknowledged change is
-# there and no change is half there (a step approved without its audit row, a profile
-# whose status disagrees with its steps).
+# Crash safety under load: ROUNDS times, start kyc-server, stream acknowledged writes
+# (require a step, approve it, add the customer's record, two deposits) from 4
+# connections, kill -9 the server at a random moment, then open the bases as a restart
+# would and check that every acknowledged change is there and no change is half there (a
+# step approved without its audit row, a profile whose status disagrees with its steps,
+# totals that differ from the sum of the customer's transactions).
 #
 # usage: bench/crash.sh [ROUNDS=20] [BUILD_DIR=build]
 set -euo pipefail
@@ -50,5 +51,5 @@ start_server
 kill -TERM "$pid"
 wait "$pid"
 changes=$(wc -l < "$log")
-echo "crash: $rounds rounds, $changes acknowledged changes checked: all present, none half there"
+echo "crash: $rounds rounds, $changes acknowledged changes checked: all present, none half there; totals equal their transactions"
 echo "$rounds passed, 0 failed"

@@ -37,6 +37,8 @@ struct Shared {
   std::string staff_token;
   int64_t profiles = 0;                  // seeded profiles: ids 1..profiles
   std::atomic<int64_t> next_customer{0}; // write mix: the next customer whose step to use
+  std::unique_ptr<std::atomic<uint8_t>[]> raised;  // level mix: raises per customer
+  int64_t run_id = 0;                    // tx mix: makes external ids unique per run
   Clock::time_point deadline;
   std::atomic<uint64_t> issued{0};
   std::atomic<bool> stop{false};
@@ -54,8 +56,8 @@ struct Next {
 
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
-  Conn(asio::io_context& io, Shared& shared, uint64_t seed)
-      : socket_(io), shared_(shared), rng_(seed) {}
+  Conn(asio::io_context& io, Shared& shared, uint64_t seed, int id)
+      : socket_(io), shared_(shared), rng_(seed), conn_id_(id) {}
 
   void Start(const tcp::endpoint& at) {
     boost::system::error_code ec;
@@ -98,6 +100,31 @@ class Conn : public std::enable_shared_from_this<Conn> {
       queue_.push_back({"MngGetKycProfiles",
                         fmt::format(R"({{"brand":"{}","status":{},"limit":100}})", SeedBrand(b(rng_)),
                                     st(rng_)),
+                        true});
+    } else if (mix == "search") {
+      std::uniform_int_distribution<int64_t> pick(1, shared_.profiles);
+      std::uniform_int_distribution<int> kind(0, 3);
+      const int64_t c = pick(rng_);
+      const int k = kind(rng_);
+      std::string query = k < 2 ? SeedLastName(c).substr(0, 4) : k == 2 ? SeedPassport(c) : SeedEmail(c);
+      queue_.push_back({"MngGetCustomers", fmt::format(R"({{"query":"{}","limit":20}})", query), true});
+    } else if (mix == "tx") {
+      std::uniform_int_distribution<int64_t> pick(1, shared_.profiles);
+      const int64_t c = pick(rng_);
+      queue_.push_back({"MngAddTransaction",
+                        fmt::format(R"({{"customer_id":{},"brand":"{}","type":"deposit","amount":"125.50",)"
+                                    R"("currency":"EUR","eur_amount":"125.50","external_id":"b{}-{}-{}"}})",
+                                    c, SeedBrandOf(c), shared_.run_id, conn_id_, ++sent_),
+                        true});
+    } else if (mix == "level") {
+      // A random customer (as the tx mix picks them), one level higher than its last one:
+      // every call is a real change.
+      std::uniform_int_distribution<int64_t> pick(1, shared_.profiles);
+      const int64_t c = pick(rng_);
+      const int64_t level = 4 + shared_.raised[size_t(c)]++;
+      queue_.push_back({"MngSetKycRequiredLevel",
+                        fmt::format(R"({{"customer_id":{},"brand":"{}","level":{}}})", c,
+                                    SeedBrandOf(c), std::min<int64_t>(level, 100)),
                         true});
     } else {
       // write: one customer per cycle; the client token comes from the first answer.
@@ -228,6 +255,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
   size_t in_begin_ = 0, in_end_ = 0;
   uint32_t next_id_ = 1;
   int64_t customer_ = 0;
+  int conn_id_ = 0;
+  int64_t sent_ = 0;  // tx mix: this connection's transactions so far
   bool writing_ = false;
   bool reading_ = false;
   bool closed_ = false;
@@ -253,6 +282,8 @@ Result<LoadReport> RunLoad(const LoadOptions& o) {
   if (!token.ok()) return token.status();
   Shared shared{o, *token};
   shared.next_customer = o.first_customer - 1;
+  shared.run_id = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
   {
     TcpClient c;
     if (Status s = c.Connect(o.host, o.port); !s.ok()) return s;
@@ -265,6 +296,7 @@ Result<LoadReport> RunLoad(const LoadOptions& o) {
     d.Parse(r->body.data(), r->body.size());
     if (!d.IsObject() || !d.HasMember("total")) return Status(Code::kInternal, r->body);
     shared.profiles = d["total"].GetInt64();
+    shared.raised = std::make_unique<std::atomic<uint8_t>[]>(size_t(shared.profiles) + 1);
     if (shared.profiles == 0) return Status(Code::kNotFound, "no profiles: run kyc-bench seed");
   }
   asio::io_context io(1);
@@ -273,7 +305,7 @@ Result<LoadReport> RunLoad(const LoadOptions& o) {
   auto start = Clock::now();
   shared.deadline = start + std::chrono::milliseconds(static_cast<int64_t>(o.seconds * 1000));
   for (int i = 0; i < o.connections; ++i) {
-    std::make_shared<Conn>(io, shared, 0x9e3779b97f4a7c15ull * (i + 1))->Start(at);
+    std::make_shared<Conn>(io, shared, 0x9e3779b97f4a7c15ull * (i + 1), i)->Start(at);
   }
   asio::steady_timer ticker(io);
   std::function<void()> tick = [&] {

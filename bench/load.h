@@ -22,6 +22,11 @@ struct LoadOptions {
   // read:  MngGetKycProfile of a random seeded profile
   // list:  MngGetKycProfiles page of 100 filtered by brand and status
   // write: KycSubmitStep of a required step as its customer, then MngApproveKycStep
+  // search: MngGetCustomers, limit 20: a last-name prefix (4 letters) half the time, a
+  //         passport number or an e-mail a quarter each (needs `seed --records`)
+  // tx:     MngAddTransaction, a deposit of a random seeded customer (durable)
+  // level:  MngSetKycRequiredLevel raising a customer's required level by one (durable;
+  //         the reference write for tx)
   std::string mix = "read";
   bool progress = true;      // a progress line on stderr every second
   int64_t first_customer = 1;  // write mix: customers from here on (each is used once)

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--data", seed.data_dir, "data directory (server stopped)");
   seed_cmd->add_option("--profiles", seed.profiles, "customers (3 steps, 2 documents each)");
   seed_cmd->add_option("--batch", seed.batch, "profiles per transaction");
+  seed_cmd->add_flag("--records", seed.records,
+                     "also a client record per customer (for the search, tx and level mixes)");
 
   kyc::bench::LoadOptions load;
   std::string password_env = "KYC_PASSWORD";
@@ -39,7 +41,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--pipeline", load.pipeline)->check(CLI::Range(1, 1024));
   run_cmd->add_option("--seconds", load.seconds);
   run_cmd->add_option("--requests", load.requests, "stop after this many (instead of --seconds)");
-  run_cmd->add_option("--mix", load.mix)->check(CLI::IsMember({"read", "list", "write"}));
+  run_cmd->add_option("--mix", load.mix)->check(CLI::IsMember({"read", "list", "write", "search", "tx", "level"}));
   run_cmd->add_flag("--quiet", quiet, "no progress line");
   run_cmd->add_option("--warmup", warmup,
                       "read/list mix: run this many seconds unmeasured first (a server in "
@@ -71,8 +73,10 @@ int main(int argc, char** argv) {
                    r.status().message().c_str());
       return 1;
     }
-    std::printf("{\"logged\":%lld,\"steps\":%lld,\"profiles\":%lld}\n", (long long)r->logged,
-                (long long)r->steps, (long long)r->profiles);
+    std::printf("{\"logged\":%lld,\"steps\":%lld,\"profiles\":%lld,\"transactions\":%lld,"
+                "\"totals\":%lld}\n",
+                (long long)r->logged, (long long)r->steps, (long long)r->profiles,
+                (long long)r->transactions, (long long)r->totals);
     return 0;
   }
   if (*writer_cmd) {

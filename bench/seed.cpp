@@ -32,6 +32,53 @@ Status Wait(WriterQueue& q, WriteFn fn) {
   return r.ok() ? Status::Ok() : r.status();
 }
 
+constexpr const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ber",
+                                      "dan", "el", "fon", "gar", "hil", "ior", "jan", "kos",
+                                      "lin", "mar", "nov", "or", "pet", "quin", "ros", "sten",
+                                      "tur", "ul", "var", "wen", "zel", "bro"};
+constexpr int kSyl = sizeof(kSyllables) / sizeof(kSyllables[0]);
+
+std::string Syllables(uint64_t x, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i, x /= kSyl) s += kSyllables[x % kSyl];
+  s[0] = char(s[0] - 'a' + 'A');
+  return s;
+}
+uint64_t Mix(uint64_t x) {  // splitmix64: customers' names spread over the name space
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::string SeedFirstName(int64_t c) { return Syllables(Mix(uint64_t(c)) % (kSyl * kSyl), 2); }
+std::string SeedLastName(int64_t c) {
+  return Syllables(Mix(uint64_t(c) + 1'000'000'007) % (kSyl * kSyl * kSyl), 3);
+}
+std::string SeedEmail(int64_t c) { return fmt::format("customer{}@bench.example", c); }
+std::string SeedPassport(int64_t c) { return fmt::format("P{:08}", c); }
+
+namespace {
+
+// Customer c's client record (no id yet).
+std::shared_ptr<ClientRecord> SeedRecord(int64_t c) {
+  auto r = std::make_shared<ClientRecord>();
+  r->customer_id = c;
+  r->brand = SeedBrandOf(c);
+  r->uuid = fmt::format("00000000-0000-4000-8000-{:012x}", c);
+  r->type = c % 20 == 0 ? ClientType::kVip : c % 50 == 1 ? ClientType::kCorporate : ClientType::kRegular;
+  r->first_name = SeedFirstName(c);
+  r->last_name = SeedLastName(c);
+  r->email = SeedEmail(c);
+  r->birth_date = "1980-01-01";
+  r->nationality = "CY";
+  r->documents = {{"passport", SeedPassport(c), "CY", "2031-12-31"}};
+  r->created_at = r->updated_at = kSeedTime;
+  return r;
+}
+
 }  // namespace
 
 std::string SeedBrand(int i) { return fmt::format("bench{}", i); }
@@ -137,6 +184,18 @@ Status SeedDirect(const SeedOptions& o) {
       return std::string("{}");
     });
     if (!s.ok()) return s;
+    if (o.records) {
+      s = Wait(k.writer(), [&](WriteBatch& b) -> Result<std::string> {
+        ClientStore& store = k.staged_clients();
+        for (int64_t c = first; c <= last; ++c) {
+          auto r = SeedRecord(c);
+          r->id = store.staged_clients().StagedNextId();
+          if (Status e = store.Put(b, r); !e.ok()) return e;
+        }
+        return std::string("{}");
+      });
+      if (!s.ok()) return s;
+    }
     s = Wait((*customers)->writer(), [&](WriteBatch& b) -> Result<std::string> {
       for (const auto& p : made) {
         Status e = (*customers)->PutKycAggregate(b, p->customer_id, p->brand, p->status, p->level,

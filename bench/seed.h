@@ -22,10 +22,19 @@ std::string SeedBrandOf(int64_t customer);
 bool SeedHasRequiredStep(int64_t customer);
 inline int64_t SeedRequiredStep(int64_t customer) { return 3 * customer; }
 
+// The client record of customer c (with --records): a name made of syllables (about
+// 30,000 last names, 900 first names), an e-mail and a passport number the search mix
+// looks up.
+std::string SeedFirstName(int64_t customer);
+std::string SeedLastName(int64_t customer);
+std::string SeedEmail(int64_t customer);
+std::string SeedPassport(int64_t customer);
+
 struct SeedOptions {
   std::string data_dir = "./data";
   int64_t profiles = 10000;
   int64_t batch = 20000;  // profiles per transaction
+  bool records = false;   // also a client record per customer (the customers mixes)
   bool progress = true;
 };
 

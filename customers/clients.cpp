@@ -31,18 +31,12 @@ std::vector<std::string> DocKeys(const ClientRecord& r) {
 
 }  // namespace
 
-std::vector<std::string> NameKeys(const ClientRecord& r) {
-  std::vector<std::string> keys;
-  auto add = [&](std::string_view text) {
-    auto folded = FoldForSearch(text);
-    if (folded && !folded->empty() && std::find(keys.begin(), keys.end(), *folded) == keys.end()) {
-      keys.push_back(std::move(*folded));
-    }
-  };
-  add(r.first_name);
-  add(r.last_name);
-  if (!r.first_name.empty() && !r.last_name.empty()) add(r.first_name + " " + r.last_name);
-  return keys;
+NameKeys NameKeysOf(const ClientRecord& r) {
+  NameKeys k;
+  k.first = FoldForSearch(r.first_name).value_or("");
+  k.last = FoldForSearch(r.last_name).value_or("");
+  if (!k.first.empty() && !k.last.empty()) k.full = k.first + " " + k.last;
+  return k;
 }
 
 ClientSet::Ptr ClientSet::Find(int64_t customer_id, std::string_view brand) const {
@@ -59,61 +53,105 @@ ClientSet::Ptr ClientSet::FindUuid(std::string_view uuid) const {
 
 ClientSet::Page ClientSet::Search(const ClientFilter& f) const {
   Page page;
+  const bool filtered = f.type || f.brand || f.blocked;
   auto keep = [&](const ClientRecord& r) {
     return (!f.type || r.type == *f.type) && (!f.brand || r.brand == *f.brand) &&
            (!f.blocked || r.is_blocked == *f.blocked);
   };
-  auto take = [&](const Ptr& r) {
-    if (!r || !keep(*r)) return;
-    if (page.total >= f.offset && int64_t(page.items.size()) < f.limit) page.items.push_back(r);
+  // Counts a match and keeps it when it falls on the page; the record is read only when
+  // a filter needs it or it is on the page.
+  auto take = [&](int64_t id) {
+    Ptr r;
+    if (filtered) {
+      r = LockedGet(id);
+      if (!r || !keep(*r)) return;
+    }
+    if (page.total >= f.offset && int64_t(page.items.size()) < f.limit) {
+      if (!r) r = LockedGet(id);
+      if (r) page.items.push_back(std::move(r));
+    }
     ++page.total;
   };
   std::shared_lock lock(mutex());
-  if (!f.query) {
+  if (!f.query && !filtered) {  // ids are dense from 1: the page starts at offset + 1
+    page.total = int64_t(LockedSize());
+    LockedScanFrom(f.offset + 1, [&](const Ptr& r) {
+      page.items.push_back(r);
+      return int64_t(page.items.size()) < f.limit;
+    });
+    return page;
+  }
+  if (!f.query) {  // a back-office listing by type, brand or blocked: every record is read
     LockedScanFrom(0, [&](const Ptr& r) {
-      take(r);
+      take(r->id);
       return true;
     });
     return page;
   }
-  std::vector<int64_t> ids;
-  const std::string& q = *f.query;
-  if (auto folded = FoldForSearch(q); folded && !folded->empty()) {
-    for (auto it = names_.lower_bound({*folded, 0});
-         it != names_.end() && it->first.compare(0, folded->size(), *folded) == 0; ++it) {
-      ids.push_back(it->second);
-    }
+  // Each record once: a per-thread mark per record id, reset by bumping the epoch.
+  thread_local std::vector<uint32_t> seen;
+  thread_local uint32_t epoch = 0;
+  if (++epoch == 0) {
+    std::fill(seen.begin(), seen.end(), 0);
+    epoch = 1;
   }
+  int64_t candidates = 0;
+  auto once = [&](int64_t id) {
+    if (++candidates > kMaxCandidates) {
+      page.capped = true;
+      return;
+    }
+    if (size_t(id) >= seen.size()) seen.resize(size_t(id) + 1 + seen.size() / 2, 0);
+    if (seen[size_t(id)] == epoch) return;
+    seen[size_t(id)] = epoch;
+    take(id);
+  };
+
+  const std::string& q = *f.query;
+  std::vector<int64_t> exact;
   if (std::string number = NormalizeDocNumber(q); !number.empty()) {
     auto [first, last] = doc_numbers_.equal_range(number);
-    for (auto it = first; it != last; ++it) ids.push_back(it->second);
+    for (auto it = first; it != last; ++it) exact.push_back(it->second);
   }
   {
     auto [first, last] = emails_.equal_range(AsciiLower(q));
-    for (auto it = first; it != last; ++it) ids.push_back(it->second);
+    for (auto it = first; it != last; ++it) exact.push_back(it->second);
   }
   int64_t customer_id = 0;
   if (auto [end, ec] = std::from_chars(q.data(), q.data() + q.size(), customer_id);
       ec == std::errc() && end == q.data() + q.size()) {
     for (auto it = by_key_.lower_bound(Key(customer_id, ""));
          it != by_key_.end() && it->first.first == customer_id; ++it) {
-      ids.push_back(it->second);
+      exact.push_back(it->second);
     }
   }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (int64_t id : ids) take(LockedGet(id));
+  std::sort(exact.begin(), exact.end());
+  for (int64_t id : exact) once(id);
+
+  auto folded = FoldForSearch(q);
+  if (!folded || folded->empty()) return page;
+  auto under_prefix = [&](const NameIndex& index) {
+    for (auto it = index.lower_bound(*folded); !page.capped && it != index.end() &&
+                                               it->first.compare(0, folded->size(), *folded) == 0;
+         ++it) {
+      for (int64_t id : it->second) once(id);
+    }
+  };
+  under_prefix(last_names_);
+  under_prefix(first_names_);
+  if (folded->find(' ') != std::string::npos) under_prefix(full_names_);
   return page;
 }
 
 ClientSet::Ptr ClientSet::StagedFind(int64_t customer_id, std::string_view brand) const {
-  Ptr found;
+  if (auto it = by_key_.find(Key(customer_id, std::string(brand))); it != by_key_.end()) {
+    return StagedGet(it->second);  // the key never changes: a committed row is the one
+  }
+  Ptr found;  // a record this batch made
   ForEachStaged([&](const Ptr& r) {
     if (r->customer_id == customer_id && r->brand == brand) found = r;
   });
-  if (found) return found;
-  auto it = by_key_.find(Key(customer_id, std::string(brand)));
-  return it == by_key_.end() ? nullptr : StagedGet(it->second);
+  return found;
 }
 
 std::vector<ClientSet::Ptr> ClientSet::StagedWithDocNumber(const std::string& number) const {
@@ -139,15 +177,34 @@ void ClientSet::Index(const ClientRecord* before, const ClientRecord* after) {
     by_uuid_[after->uuid] = after->id;
   }
   const int64_t id = after ? after->id : before->id;
+  auto unlink = [id](NameIndex& index, const std::string& key) {
+    if (key.empty()) return;
+    auto it = index.find(key);
+    if (it == index.end()) return;
+    auto& ids = it->second;
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+    if (ids.empty()) index.erase(it);
+  };
+  auto link = [id](NameIndex& index, const std::string& key) {
+    if (key.empty()) return;
+    auto& ids = index[key];
+    ids.insert(std::upper_bound(ids.begin(), ids.end(), id), id);  // new ids: at the end
+  };
   if (before) {
-    for (const auto& k : NameKeys(*before)) names_.erase({k, id});
+    const NameKeys k = NameKeysOf(*before);
+    unlink(first_names_, k.first);
+    unlink(last_names_, k.last);
+    unlink(full_names_, k.full);
     if (!before->email.empty()) Erase(emails_, AsciiLower(before->email), id);
-    for (const auto& k : DocKeys(*before)) Erase(doc_numbers_, k, id);
+    for (const auto& d : DocKeys(*before)) Erase(doc_numbers_, d, id);
   }
   if (after) {
-    for (auto& k : NameKeys(*after)) names_.emplace(std::move(k), id);
+    const NameKeys k = NameKeysOf(*after);
+    link(first_names_, k.first);
+    link(last_names_, k.last);
+    link(full_names_, k.full);
     if (!after->email.empty()) emails_.emplace(AsciiLower(after->email), id);
-    for (auto& k : DocKeys(*after)) doc_numbers_.emplace(std::move(k), id);
+    for (auto& d : DocKeys(*after)) doc_numbers_.emplace(std::move(d), id);
   }
 }
 

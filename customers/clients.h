@@ -26,17 +26,23 @@ struct ClientFilter {
 
 class ClientSet : public StagedTable<ClientRecord> {
  public:
+  // A query visits at most this many candidate records (its matches before filters and
+  // de-duplication): a broad prefix ("a", "mar") answers at once, with `total` counting
+  // only the matches among them and `capped` set: a counter operator then types more.
+  static constexpr int64_t kMaxCandidates = 2000;
   struct Page {
     std::vector<Ptr> items;
     int64_t total = 0;
+    bool capped = false;  // more records match than `total` counts
   };
 
   // Any thread.
   Ptr Find(int64_t customer_id, std::string_view brand) const;
   Ptr FindUuid(std::string_view uuid) const;
-  // In id order. With a query: the union of the records whose first, last or full name
-  // starts with it (folded), whose document number or e-mail is it, or whose customer_id
-  // it is, each from its index; without one, every record.
+  // With a query: first the records whose customer_id, document number or e-mail it is
+  // (in id order), then those whose last, first or full name starts with it (folded), by
+  // name and then id; each record once. Only the names under the query's prefix are
+  // visited, never the whole set. Without a query: every record, in id order.
   Page Search(const ClientFilter& f) const;
 
   // Writer strand: as this batch sees them.
@@ -49,14 +55,21 @@ class ClientSet : public StagedTable<ClientRecord> {
 
  private:
   using Key = std::pair<int64_t, std::string>;
+  // A folded name → the ids of the records that carry it, ascending. One map per part,
+  // so a query without a space never walks the full names (its matches there are its
+  // matches among the first names).
+  using NameIndex = std::map<std::string, std::vector<int64_t>, std::less<>>;
   std::map<Key, int64_t> by_key_;
   std::unordered_map<std::string, int64_t> by_uuid_;
-  std::set<std::pair<std::string, int64_t>> names_;  // folded first, last and full name
+  NameIndex first_names_, last_names_, full_names_;
   std::unordered_multimap<std::string, int64_t> emails_;       // lower case
   std::unordered_multimap<std::string, int64_t> doc_numbers_;  // normalized
 };
 
-// The keys a record is found by in the name index: its folded first, last and full name.
-std::vector<std::string> NameKeys(const ClientRecord& r);
+// A record's folded first, last and full name ("first last"); empty when not given.
+struct NameKeys {
+  std::string first, last, full;
+};
+NameKeys NameKeysOf(const ClientRecord& r);
 
 }  // namespace kyc

@@ -106,13 +106,15 @@ std::string TransactionSet::ExternalKey(std::string_view brand, std::string_view
 
 TransactionSet::Ptr TransactionSet::StagedFindExternal(std::string_view brand,
                                                        std::string_view external_id) const {
+  // Committed first (a hash look-up); the batch's own new rows only when that misses.
+  if (auto it = by_external_.find(ExternalKey(brand, external_id)); it != by_external_.end()) {
+    return StagedGet(it->second);
+  }
   Ptr found;
   ForEachStaged([&](const Ptr& t) {
     if (t->brand == brand && t->external_id == external_id) found = t;
   });
-  if (found) return found;
-  auto it = by_external_.find(ExternalKey(brand, external_id));
-  return it == by_external_.end() ? nullptr : StagedGet(it->second);
+  return found;
 }
 
 void TransactionSet::Index(const Transaction* before, const Transaction* after) {
@@ -125,9 +127,10 @@ std::vector<DailyTotalsSet::Ptr> DailyTotalsSet::Range(int64_t client_id, int64_
                                                        int64_t to_day) const {
   std::vector<Ptr> out;
   std::shared_lock lock(mutex());
-  for (auto it = by_day_.lower_bound({client_id, from_day});
-       it != by_day_.end() && it->first.first == client_id && it->first.second <= to_day; ++it) {
-    out.push_back(LockedGet(it->second));
+  for (int64_t day = from_day; day <= to_day; ++day) {
+    if (auto it = by_day_.find({client_id, day}); it != by_day_.end()) {
+      out.push_back(LockedGet(it->second));
+    }
   }
   return out;
 }
@@ -139,13 +142,12 @@ DailyTotalsSet::Ptr DailyTotalsSet::Find(int64_t client_id, int64_t day) const {
 }
 
 DailyTotalsSet::Ptr DailyTotalsSet::StagedFind(int64_t client_id, int64_t day) const {
-  Ptr found;
+  if (auto it = by_day_.find({client_id, day}); it != by_day_.end()) return StagedGet(it->second);
+  Ptr found;  // a row this batch made
   ForEachStaged([&](const Ptr& d) {
     if (d->client_id == client_id && d->day == day) found = d;
   });
-  if (found) return found;
-  auto it = by_day_.find({client_id, day});
-  return it == by_day_.end() ? nullptr : StagedGet(it->second);
+  return found;
 }
 
 void DailyTotalsSet::Index(const DailyTotals* before, const DailyTotals* after) {

@@ -104,7 +104,8 @@ using LifetimeTotalsSet = StagedTable<LifetimeTotals>;
 
 class DailyTotalsSet : public StagedTable<DailyTotals> {
  public:
-  // Any thread: the days of a record within [from_day, to_day], ascending.
+  // Any thread: the days of a record within [from_day, to_day], ascending (a look-up per
+  // day: callers bound the range).
   std::vector<Ptr> Range(int64_t client_id, int64_t from_day, int64_t to_day) const;
   Ptr Find(int64_t client_id, int64_t day) const;
   // Writer strand.
@@ -114,7 +115,12 @@ class DailyTotalsSet : public StagedTable<DailyTotals> {
   void Index(const DailyTotals* before, const DailyTotals* after) override;
 
  private:
-  std::map<std::pair<int64_t, int64_t>, int64_t> by_day_;
+  struct KeyHash {
+    size_t operator()(const std::pair<int64_t, int64_t>& k) const {
+      return std::hash<int64_t>()(k.first * 1'000'003 + k.second);
+    }
+  };
+  std::unordered_map<std::pair<int64_t, int64_t>, int64_t, KeyHash> by_day_;  // (client, day)
 };
 
 }  // namespace kyc

@@ -1,6 +1,7 @@
 // The client record (issue 13): add, update, get, search, block and unblock. Writes run on
 // the kyc writer strand through ClientTxn, so a record, its audit row, a duplicate alert
 // and the profiles it holds for review commit together.
+#include <map>
 #include <shared_mutex>
 
 #include "core/client_txn.h"
@@ -180,8 +181,17 @@ Result<std::string> MngGetCustomers(Call& c) {
   f.limit = page.limit;
   auto& kyc = c.core.kyc();
   auto result = kyc.clients().clients().Search(f);
-  return ItemsJson(result.items, result.total,
-                   [&](JsonOut& o, const ClientRecord& r) { o.Raw(ClientJson(kyc, r)); });
+  JsonOut o;
+  o.BeginObject().Key("items").BeginArray();
+  std::map<std::string, std::vector<std::shared_ptr<const Tier>>, std::less<>> tiers;  // by brand
+  for (const auto& r : result.items) {
+    auto t = tiers.find(r->brand);
+    if (t == tiers.end()) t = tiers.emplace(r->brand, kyc.clients().tiers().OfBrand(r->brand)).first;
+    auto profile = kyc.profiles().Find(r->customer_id, r->brand);
+    WriteClient(o, *r, profile.get(), t->second);
+  }
+  o.EndArray().Key("total").Int(result.total).Key("total_capped").Bool(result.capped).EndObject();
+  return o.Take();
 }
 
 Result<std::string> MngBlockCustomer(Call& c) { return SetBlocked(c, true); }

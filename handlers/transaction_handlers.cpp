@@ -9,6 +9,8 @@
 namespace kyc::handlers {
 namespace {
 
+constexpr int64_t kMaxTotalsDays = 3660;  // MngGetCustomerTotals: at most ten years a call
+
 // A decimal string field with at most `digits` fraction digits, > 0.
 Decimal ReadAmount(ParamReader& p, std::string_view field, int digits) {
   const rapidjson::Value* v = p.Raw(field);
@@ -119,6 +121,9 @@ Result<std::string> MngGetCustomerTotals(Call& c) {
   if (from && to && *from > *to) {
     return Status(Code::kBadRequest, "field 'from_day' must not be after 'to_day'");
   }
+  if (from && to && *to - *from > kMaxTotalsDays) {
+    return Error(Code::kBadRequest, "from_day to to_day spans more than {} days", kMaxTotalsDays);
+  }
   auto& store = c.core.kyc().clients();
   auto record = store.clients().Find(key.customer_id, key.brand);
   if (!record) {
@@ -127,7 +132,8 @@ Result<std::string> MngGetCustomerTotals(Call& c) {
   Totals lifetime;
   if (auto life = store.lifetime().Get(record->id)) lifetime = life->totals;
   // Default: the last 31 days, today included.
-  const int64_t to_day = to.value_or(DayOf(c.now));
+  // Default: the 31 days up to to_day (today), or from from_day on.
+  const int64_t to_day = to.value_or(from ? std::min(*from + 30, DayOf(c.now)) : DayOf(c.now));
   const int64_t from_day = from.value_or(to_day - 30);
   JsonOut o;
   o.BeginObject().Key("customer_id").Int(key.customer_id).Key("brand").Str(key.brand);

@@ -117,6 +117,8 @@ class StagedTable : public Staged {
     const Ptr* row = rows_.Find(id);
     return row ? *row : nullptr;
   }
+  // The number of committed rows; the caller holds mutex().
+  size_t LockedSize() const { return rows_.size(); }
   // Committed rows from `first_id` on, in id order; the caller holds mutex().
   template <typename Fn>
   void LockedScanFrom(int64_t first_id, Fn&& fn) const {

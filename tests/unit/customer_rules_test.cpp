@@ -2,6 +2,7 @@
 // is weighed (WeighOperation) — pure functions, no core.
 #include <doctest/doctest.h>
 
+#include "customers/clients.h"
 #include "customers/field_rules.h"
 #include "customers/limits.h"
 #include "customers/search_text.h"
@@ -174,6 +175,45 @@ TEST_CASE("customers: an operation is weighed in order: blocking, KYC, tier limi
     CHECK(WeighOperation(in).reason ==
           "rule 'no big single exchanges' (operation EUR 1,000.01 over 1,000.00): exchange not allowed");
   }
+}
+
+}  // namespace kyc
+
+namespace kyc {
+
+TEST_CASE("customers: a broad prefix visits a bounded number of records and says so") {
+  ClientSet set;
+  const int64_t n = ClientSet::kMaxCandidates + 5;
+  for (int64_t id = 1; id <= n; ++id) {
+    auto r = std::make_shared<ClientRecord>();
+    r->id = id;
+    r->customer_id = id;
+    r->brand = "b";
+    r->uuid = std::to_string(id);
+    r->last_name = id % 2 ? "Anders" : "Andersen";
+    r->first_name = "Zed";
+    set.Load(std::move(r));
+  }
+  ClientFilter f;
+  f.query = "ander";
+  f.limit = 3;
+  auto page = set.Search(f);
+  CHECK(page.capped);
+  CHECK(page.total == ClientSet::kMaxCandidates);
+  REQUIRE(page.items.size() == 3);
+  CHECK(page.items[0]->last_name == "Anders");  // by name, then id
+  f.query = "andersen";
+  page = set.Search(f);
+  CHECK_FALSE(page.capped);
+  CHECK(page.total == n / 2);
+  // Without a query or filter: the page straight from the ids, the exact total.
+  f.query.reset();
+  f.offset = n - 2;
+  f.limit = 10;
+  page = set.Search(f);
+  CHECK(page.total == n);
+  REQUIRE(page.items.size() == 2);
+  CHECK(page.items[0]->id == n - 1);
 }
 
 }  // namespace kyc

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The client record's figures (issue 13), in one run on this machine:
+#   C1  MngGetCustomers search p99 at CUSTOMERS client records (default 1,000,000): a
+#       last-name prefix, a passport number or an e-mail, page of 20 (target ≤ 2 ms);
+#   C2  durable MngAddTransaction writes/s against MngSetKycRequiredLevel writes/s on the
+#       same server and data (target ≥ 0.8×).
+#
+# usage: bench/customers.sh [BUILD_DIR=build]   env: SECS (default 10), CUSTOMERS, BASE (200000)
+set -euo pipefail
+build="$(cd "${1:-build}" && pwd)"
+secs="${SECS:-10}"
+customers="${CUSTOMERS:-1000000}"
+base="${BASE:-200000}"
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/lib.sh"
+
+echo "seeding $customers customers with client records..." >&2
+"$build/kyc-bench" seed --data "$work/big" --profiles "$customers" --records >/dev/null 2>&1
+"$build/kyc-bench" seed --data "$work/base" --profiles "$base" --records >/dev/null 2>&1
+
+# C1 per core, as R1: the server (one I/O thread) on CPU 0, the load generator on CPU 1.
+kyc_prefix="taskset -c 0"
+start_kyc "$work/big" --io-threads 1
+kyc_prefix=""
+c1_start_ms=$kyc_start_ms
+c1_rss_mb=$(awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$kyc_pid/status")
+pinned() { taskset -c 1 "$build/kyc-bench" run --quiet --port "$kyc_tcp" "$@" || true; }
+pinned --mix search --connections 10 --seconds 2 >/dev/null   # warm up
+c1=$(pinned --mix search --connections 10 --seconds "$secs")
+stop_kyc
+
+start_kyc "$work/base"
+c2_level=$(bench --mix level --connections 50 --seconds "$secs" | field throughput)
+c2_tx=$(bench --mix tx --connections 50 --seconds "$secs" | field throughput)
+c2_level2=$(bench --mix level --connections 50 --seconds "$secs" | field throughput)
+c2_tx2=$(bench --mix tx --connections 50 --seconds "$secs" | field throughput)
+stop_kyc
+
+tx=$(awk -v a="$c2_tx" -v b="$c2_tx2" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+level=$(awk -v a="$c2_level" -v b="$c2_level2" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+cat <<TABLE
+| # | ours | reference | ours/ref | target |
+|---|---|---|---|---|
+| C1 per core | search at $customers records: p50 $(echo "$c1" | field p50_us) µs, p99 $(echo "$c1" | field p99_us) µs, $(echo "$c1" | field throughput) req/s (start-up $c1_start_ms ms, RSS $c1_rss_mb MiB) | — | — | p99 ≤ 2000 µs |
+| C2 | MngAddTransaction: $tx writes/s ($c2_tx, $c2_tx2) | MngSetKycRequiredLevel: $level writes/s ($c2_level, $c2_level2) | $(ratio "$tx" "$level") | ≥ 0.8× |
+TABLE
