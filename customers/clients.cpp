@@ -1,6 +1,7 @@
 #include "customers/clients.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "customers/field_rules.h"
@@ -88,12 +89,20 @@ ClientSet::Page ClientSet::Search(const ClientFilter& f) const {
     });
     return page;
   }
-  // Each record once: a per-thread mark per record id, reset by bumping the epoch.
-  thread_local std::vector<uint32_t> seen;
-  thread_local uint32_t epoch = 0;
-  if (++epoch == 0) {
-    std::fill(seen.begin(), seen.end(), 0);
-    epoch = 1;
+  // Each record once: the ids seen so far in a small open-addressing set per thread
+  // (at most kMaxCandidates of them in twice as many slots: it stays in the L1/L2 cache,
+  // where a mark per record id would miss it at a million records). A slot is free when
+  // its tag is not this query's.
+  static constexpr size_t kSlots = 2 * kMaxCandidates > 4096 ? 2 * kMaxCandidates : 4096;
+  struct Seen {
+    std::array<int64_t, kSlots> ids;
+    std::array<uint32_t, kSlots> tags{};
+    uint32_t query = 0;
+  };
+  thread_local Seen seen;
+  if (++seen.query == 0) {
+    seen.tags.fill(0);
+    seen.query = 1;
   }
   int64_t candidates = 0;
   auto once = [&](int64_t id) {
@@ -101,9 +110,13 @@ ClientSet::Page ClientSet::Search(const ClientFilter& f) const {
       page.capped = true;
       return;
     }
-    if (size_t(id) >= seen.size()) seen.resize(size_t(id) + 1 + seen.size() / 2, 0);
-    if (seen[size_t(id)] == epoch) return;
-    seen[size_t(id)] = epoch;
+    size_t slot = size_t(uint64_t(id) * 0x9e3779b97f4a7c15ull >> 32) % kSlots;
+    while (seen.tags[slot] == seen.query) {
+      if (seen.ids[slot] == id) return;
+      slot = (slot + 1) % kSlots;
+    }
+    seen.tags[slot] = seen.query;
+    seen.ids[slot] = id;
     take(id);
   };
 

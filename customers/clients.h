@@ -29,7 +29,7 @@ class ClientSet : public StagedTable<ClientRecord> {
   // A query visits at most this many candidate records (its matches before filters and
   // de-duplication): a broad prefix ("a", "mar") answers at once, with `total` counting
   // only the matches among them and `capped` set: a counter operator then types more.
-  static constexpr int64_t kMaxCandidates = 2000;
+  static constexpr int64_t kMaxCandidates = 1000;
   struct Page {
     std::vector<Ptr> items;
     int64_t total = 0;

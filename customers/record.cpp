@@ -300,10 +300,11 @@ void WriteRecordFields(JsonOut& o, const ClientRecord& r) {
   OptStr(o, "birth_city", r.birth_city);
   OptStr(o, "nationality", r.nationality);
   OptStr(o, "gender", r.gender);
-  o.Key("documents").Raw(DocumentsJson(r.documents));
+  o.Key("documents");
+  WriteDocuments(o, r.documents);
   o.Key("address");
   if (r.address.empty()) o.Null();
-  else o.Raw(AddressJson(r.address));
+  else WriteAddress(o, r.address);
   OptStr(o, "phone", r.phone);
   OptStr(o, "email", r.email);
   OptStr(o, "tax_residence_country", r.tax_residence_country);
@@ -331,8 +332,7 @@ std::string RecordJson(const ClientRecord& rec) {
   return o.Take();
 }
 
-std::string DocumentsJson(const std::vector<IdentityDocument>& docs) {
-  JsonOut o;
+void WriteDocuments(JsonOut& o, const std::vector<IdentityDocument>& docs) {
   o.BeginArray();
   for (const auto& d : docs) {
     o.BeginObject().Key("type").Str(d.type).Key("number").Str(d.number);
@@ -341,6 +341,11 @@ std::string DocumentsJson(const std::vector<IdentityDocument>& docs) {
     o.EndObject();
   }
   o.EndArray();
+}
+
+std::string DocumentsJson(const std::vector<IdentityDocument>& docs) {
+  JsonOut o;
+  WriteDocuments(o, docs);
   return o.Take();
 }
 
@@ -361,8 +366,7 @@ std::vector<IdentityDocument> DocumentsFromJson(std::string_view json) {
   return docs;
 }
 
-std::string AddressJson(const Address& a) {
-  JsonOut o;
+void WriteAddress(JsonOut& o, const Address& a) {
   o.BeginObject();
   OptStr(o, "line1", a.line1);
   OptStr(o, "line2", a.line2);
@@ -370,6 +374,11 @@ std::string AddressJson(const Address& a) {
   OptStr(o, "postal_code", a.postal_code);
   OptStr(o, "country", a.country);
   o.EndObject();
+}
+
+std::string AddressJson(const Address& a) {
+  JsonOut o;
+  WriteAddress(o, a);
   return o.Take();
 }
 

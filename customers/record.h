@@ -77,6 +77,8 @@ void ReadRecordFields(ParamReader& p, ClientRecord& rec);
 void WriteRecordFields(JsonOut& o, const ClientRecord& rec);
 // The record alone as an object: what the audit trail stores.
 std::string RecordJson(const ClientRecord& rec);
+void WriteDocuments(JsonOut& o, const std::vector<IdentityDocument>& docs);
+void WriteAddress(JsonOut& o, const Address& a);
 // Documents and address as stored in their TEXT columns, and back.
 std::string DocumentsJson(const std::vector<IdentityDocument>& docs);
 std::vector<IdentityDocument> DocumentsFromJson(std::string_view json);
