@@ -191,6 +191,30 @@ Status SeedDirect(const SeedOptions& o) {
           auto r = SeedRecord(c);
           r->id = store.staged_clients().StagedNextId();
           if (Status e = store.Put(b, r); !e.ok()) return e;
+          // A customer with a history: one earlier deposit, with its totals, so that a new
+          // transaction updates totals rows as a new KYC write updates a profile.
+          auto t = std::make_shared<Transaction>();
+          t->id = store.staged_transactions().StagedNextId();
+          t->client_id = r->id;
+          t->customer_id = c;
+          t->brand = r->brand;
+          t->type = TxType::kDeposit;
+          t->amount = t->eur_amount = *Decimal::Parse("100.00");
+          t->currency = "EUR";
+          t->external_id = fmt::format("seed-{}", c);
+          t->at = t->created_at = kSeedTime;
+          auto life = std::make_shared<LifetimeTotals>();
+          life->id = r->id;
+          life->totals.Add(t->type, t->eur_amount);
+          life->updated_at = kSeedTime;
+          auto day = std::make_shared<DailyTotals>();
+          day->id = store.staged_daily().StagedNextId();
+          day->client_id = r->id;
+          day->day = DayOf(kSeedTime);
+          day->totals = life->totals;
+          if (Status e = store.Put(b, t); !e.ok()) return e;
+          if (Status e = store.Put(b, life); !e.ok()) return e;
+          if (Status e = store.Put(b, day); !e.ok()) return e;
         }
         return std::string("{}");
       });

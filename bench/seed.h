@@ -24,7 +24,7 @@ inline int64_t SeedRequiredStep(int64_t customer) { return 3 * customer; }
 
 // The client record of customer c (with --records): a name made of syllables (about
 // 30,000 last names, 900 first names), an e-mail and a passport number the search mix
-// looks up.
+// looks up, and one earlier deposit with its lifetime and daily totals.
 std::string SeedFirstName(int64_t customer);
 std::string SeedLastName(int64_t customer);
 std::string SeedEmail(int64_t customer);

@@ -135,7 +135,7 @@ TEST_CASE_FIXTURE(CustomerTest, "customers: every bad field is a bad_request nam
               R"("documents":[{"type":"national_id","number":"1-1017-00230-70-8","issuing_country":"TH"}])");
 }
 
-TEST_CASE_FIXTURE(CustomerTest, "customers: a partial update changes only what it names; null clears; audited") {
+TEST_CASE_FIXTURE(CustomerTest, "customers: a partial update changes only what it names, null clears, audited") {
   AddCustomer(kCustA, "brand_a", R"("first_name":"Ann","email":"ann@example.com","tin":"T1","kyc_answers":{"A":"1","B":"2"})");
   auto u = Ok("MngUpdateCustomer",
               R"({"customer_id":1001,"brand":"brand_a","phone":"+35799123456","tin":null,"kyc_answers":{"B":null,"C":3}})");
@@ -182,7 +182,7 @@ TEST_CASE_FIXTURE(CustomerTest, "customers: one search finds by name prefix, doc
   CHECK(Err("MngGetCustomers", R"({"query":" "})") == Code::kBadRequest);
 }
 
-TEST_CASE_FIXTURE(CustomerTest, "customers: only admin and manager block; a blocked customer is refused") {
+TEST_CASE_FIXTURE(CustomerTest, "customers: only admin and manager block, a blocked customer is refused") {
   AddCustomer(kCustA);
   ApproveLevel1(kCustA);
   const std::string block = R"({"customer_id":1001,"brand":"brand_a","reason":"fraud review"})";
@@ -215,7 +215,7 @@ TEST_CASE_FIXTURE(CustomerTest, "customers: only admin and manager block; a bloc
   CHECK(Str(audit["items"][1], "reason") == "fraud review");
 }
 
-TEST_CASE_FIXTURE(CustomerTest, "transactions: totals move with each one; a repeat of the external id changes nothing") {
+TEST_CASE_FIXTURE(CustomerTest, "transactions: totals move with each one, a repeat of the external id changes nothing") {
   CHECK(AddTx(kCustA, "deposit", "100.00", "t0").status.code() == Code::kConflict);  // no record
   AddCustomer(kCustA);
   Response no_kyc = AddTx(kCustA, "deposit", "100.00", "t0");
@@ -285,7 +285,7 @@ TEST_CASE_FIXTURE(CustomerTest, "transactions: bad input is a bad_request naming
   CHECK(Int(Ok("MngGetTransactions", R"({"customer_id":1001,"brand":"brand_a"})"), "total") == 0);
 }
 
-TEST_CASE_FIXTURE(CustomerTest, "tiers and rules: the check reads its reason aloud; transactions obey it") {
+TEST_CASE_FIXTURE(CustomerTest, "tiers and rules: the check reads its reason aloud, transactions obey it") {
   AddCustomer(kCustA);
   ApproveLevel1(kCustA);
   Ok("MngSetKycTier", R"({"brand":"brand_a","level":1,"name":"Basic","max_lifetime_eur":"15000.00","max_loan":"1000"})");

@@ -31,7 +31,7 @@ TEST_CASE("customers: e-mail, E.164 phone, currency shapes") {
   CHECK_FALSE(IsCurrencyCode(""));
 }
 
-TEST_CASE("customers: document numbers normalize; Thai national IDs carry a check digit") {
+TEST_CASE("customers: document numbers normalize, Thai national IDs carry a check digit") {
   CHECK(NormalizeDocNumber("ab-123 45") == "AB12345");
   CHECK(NormalizeDocNumber(" x/y.z ") == "XYZ");
   CHECK(NormalizeDocNumber("--") == "");
