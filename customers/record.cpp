@@ -13,6 +13,13 @@ constexpr size_t kMaxAnswers = 200;
 
 std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
+// A string member of a stored object, or "" (the columns were written by this code).
+std::string StringMember(const rapidjson::Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  return it != obj.MemberEnd() && it->value.IsString() ? std::string(View(it->value))
+                                                       : std::string();
+}
+
 // A text field: absent → unchanged; null → cleared; a string → checked by `valid`.
 template <typename Valid>
 void ReadText(ParamReader& p, std::string_view field, size_t max_len, std::string& out,
@@ -353,15 +360,10 @@ std::vector<IdentityDocument> DocumentsFromJson(std::string_view json) {
   std::vector<IdentityDocument> docs;
   rapidjson::Document d;
   if (d.Parse(json.data(), json.size()).HasParseError() || !d.IsArray()) return docs;
-  auto str = [](const rapidjson::Value& obj, const char* key) {
-    auto it = obj.FindMember(key);
-    return it != obj.MemberEnd() && it->value.IsString() ? std::string(View(it->value))
-                                                         : std::string();
-  };
   for (const auto& v : d.GetArray()) {
     if (!v.IsObject()) continue;
-    docs.push_back({str(v, "type"), str(v, "number"), str(v, "issuing_country"),
-                    str(v, "expires_on")});
+    docs.push_back({StringMember(v, "type"), StringMember(v, "number"),
+                    StringMember(v, "issuing_country"), StringMember(v, "expires_on")});
   }
   return docs;
 }
@@ -386,16 +388,11 @@ Address AddressFromJson(std::string_view json) {
   Address a;
   rapidjson::Document d;
   if (json.empty() || d.Parse(json.data(), json.size()).HasParseError() || !d.IsObject()) return a;
-  auto str = [&](const char* key) {
-    auto it = d.FindMember(key);
-    return it != d.MemberEnd() && it->value.IsString() ? std::string(View(it->value))
-                                                       : std::string();
-  };
-  a.line1 = str("line1");
-  a.line2 = str("line2");
-  a.city = str("city");
-  a.postal_code = str("postal_code");
-  a.country = str("country");
+  a.line1 = StringMember(d, "line1");
+  a.line2 = StringMember(d, "line2");
+  a.city = StringMember(d, "city");
+  a.postal_code = StringMember(d, "postal_code");
+  a.country = StringMember(d, "country");
   return a;
 }
 
