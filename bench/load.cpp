@@ -121,7 +121,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
       // every call is a real change.
       std::uniform_int_distribution<int64_t> pick(1, shared_.profiles);
       const int64_t c = pick(rng_);
-      const int64_t level = 4 + shared_.raised[size_t(c)]++;
+      const int64_t level = shared_.options.level_base + shared_.raised[size_t(c)]++;
       queue_.push_back({"MngSetKycRequiredLevel",
                         fmt::format(R"({{"customer_id":{},"brand":"{}","level":{}}})", c,
                                     SeedBrandOf(c), std::min<int64_t>(level, 100)),

@@ -30,6 +30,10 @@ struct LoadOptions {
   std::string mix = "read";
   bool progress = true;      // a progress line on stderr every second
   int64_t first_customer = 1;  // write mix: customers from here on (each is used once)
+  // level mix: the first level this run sets. The server only ever raises a required
+  // level, so a later run on the same data must start above what earlier runs set, or its
+  // writes change nothing (and cost nothing).
+  int64_t level_base = 4;
 };
 
 struct LoadReport {

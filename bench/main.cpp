@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
                       "read/list mix: run this many seconds unmeasured first (a server in "
                       "steady state: its profile cache filled)")
       ->check(CLI::Range(0.0, 3600.0));
+  run_cmd->add_option("--level-base", load.level_base,
+                      "level mix: the first required level to set (above earlier runs')")
+      ->check(CLI::Range(4, 90));
   run_cmd->add_option("--first-customer", load.first_customer,
                       "write mix: use seeded customers from this one on (each once)");
 
