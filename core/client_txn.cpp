@@ -73,6 +73,12 @@ Status ClientTxn::CheckIdentities(int64_t customer_id, const std::string& brand,
     for (const Owner& h : holders) {
       if (h.customer_id == customer_id && h.brand == brand) continue;
       if (h.brand == brand) {
+        // A client (KycAddDocument) learns nothing about the other customer.
+        if (kyc_.actor().type == "client") {
+          return Status(Code::kConflict,
+                        "this document number is already registered to another account; "
+                        "contact support");
+        }
         return Error(Code::kConflict,
                      "{} number {} is already held by customer {} of brand '{}': one person, "
                      "one account",

@@ -422,6 +422,7 @@ TEST_CASE_FIXTURE(CustomerTest, "duplicates: a KYC document's number is checked 
                                    ClientFile(2)),
                        client);
   CHECK(mine.status.code() == Code::kConflict);
+  CHECK_FALSE(Contains(mine.status.message(), "customer 1"));  // a client learns no other customer
   // And a record update that takes a number a KYC document of the brand holds is refused.
   CHECK(Err("MngAddCustomer", R"({"customer_id":2,"brand":"brand_a","documents":[{"type":"id_card","number":"ID777","issuing_country":"CY"}]})") == Code::kConflict);
 }
