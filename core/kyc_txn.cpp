@@ -111,8 +111,10 @@ Result<ProfilePtr> KycTxn::Recalculate(int64_t profile_id) {
   for (const auto& s : steps) sp.push_back(s.get());
   for (const auto& d : docs) dp.push_back(d.get());
   ProfileStatus status = ComputeProfileStatus(sp, dp);
-  // An open duplicate-identity alert holds the profile for review until it is resolved.
-  if (kyc_.staged_clients().staged_alerts().StagedHasOpen(before->customer_id, before->brand)) {
+  // An open duplicate-identity alert holds the profile for review until it is resolved;
+  // a rejected or expired profile stays so (the hold must never unlock one).
+  if (status != ProfileStatus::kRejected && status != ProfileStatus::kExpired &&
+      kyc_.staged_clients().staged_alerts().StagedHasOpen(before->customer_id, before->brand)) {
     status = ProfileStatus::kReviewRequired;
   }
   int64_t level = ComputeLevel(sp);

@@ -74,9 +74,12 @@ ClientSet::Page ClientSet::Search(const ClientFilter& f) const {
     ++page.total;
   };
   std::shared_lock lock(mutex());
-  if (!f.query && !filtered) {  // ids are dense from 1: the page starts at offset + 1
+  if (!f.query && !filtered) {  // the page by position in id order (ids may have gaps)
     page.total = int64_t(LockedSize());
-    LockedScanFrom(f.offset + 1, [&](const Ptr& r) {
+    if (f.offset >= page.total) return page;
+    int64_t skip = f.offset;
+    LockedScanFrom(0, [&](const Ptr& r) {
+      if (skip > 0) return --skip, true;
       page.items.push_back(r);
       return int64_t(page.items.size()) < f.limit;
     });

@@ -18,7 +18,7 @@ std::optional<Decimal> ReadEur(ParamReader& p, std::string_view field) {
   if (!v || v->IsNull() || !p.ok()) return std::nullopt;
   std::optional<Decimal> d;
   if (v->IsString()) d = Decimal::Parse(View(*v), 2);
-  if (!d || d->is_negative()) {
+  if (!d || d->is_negative() || *d > Decimal::MaxAmount()) {
     p.Fail(Error(Code::kBadRequest,
                  "field '{}' must be a decimal string ≥ 0 with at most two fraction digits "
                  "(\"15000.00\")",

@@ -232,7 +232,7 @@ Result<std::string> MngCheckKycOperation(Call& c) {
   std::optional<Decimal> amount;
   if (const rapidjson::Value* v = p.Raw("amount"); v && !v->IsNull() && p.ok()) {
     if (v->IsString()) amount = Decimal::Parse({v->GetString(), v->GetStringLength()}, 2);
-    if (!amount || amount->is_negative()) {
+    if (!amount || amount->is_negative() || *amount > Decimal::MaxAmount()) {
       p.Fail(Status(Code::kBadRequest,
                     "field 'amount' must be a EUR decimal string ≥ 0 with at most two fraction "
                     "digits (\"500.00\")"));

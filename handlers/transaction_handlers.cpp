@@ -10,6 +10,8 @@ namespace kyc::handlers {
 namespace {
 
 constexpr int64_t kMaxTotalsDays = 3660;  // MngGetCustomerTotals: at most ten years a call
+constexpr int64_t kEarliestAt = 946684800;  // MngAddTransaction `at`: 2000-01-01
+constexpr int64_t kMaxClockSkew = 300;       // … and at most five minutes ahead of our clock
 
 // A decimal string field with at most `digits` fraction digits, > 0.
 Decimal ReadAmount(ParamReader& p, std::string_view field, int digits) {
@@ -19,10 +21,10 @@ Decimal ReadAmount(ParamReader& p, std::string_view field, int digits) {
   if (v && v->IsString()) d = Decimal::Parse({v->GetString(), v->GetStringLength()}, digits);
   if (!v || v->IsNull()) {
     p.Fail(Error(Code::kBadRequest, "field '{}' is required", field));
-  } else if (!d || *d <= Decimal{}) {
+  } else if (!d || *d <= Decimal{} || *d > Decimal::MaxAmount()) {
     p.Fail(Error(Code::kBadRequest,
                  "field '{}' must be a positive decimal string with at most {} fraction digits "
-                 "(\"1500.25\")",
+                 "(\"1500.25\"), at most 10^15",
                  field, digits));
   }
   return d.value_or(Decimal{});
@@ -70,7 +72,13 @@ Result<std::string> MngAddTransaction(Call& c) {
   t.eur_amount = ReadAmount(p, "eur_amount", 2);
   t.external_id = p.String("external_id", 128);
   t.at = p.OptInt("at").value_or(c.now);
-  if (p.ok() && t.at <= 0) p.Fail(Status(Code::kBadRequest, "field 'at' must be a unix time in seconds"));
+  // Backdated is fine (recording a past operation); the future only within clock skew, so
+  // that a daily limit cannot be dodged by dating operations on empty days.
+  if (p.ok() && (t.at < kEarliestAt || t.at > c.now + kMaxClockSkew)) {
+    p.Fail(Error(Code::kBadRequest,
+                 "field 'at' must be a unix time in seconds from 2000-01-01 up to now (+{} s)",
+                 kMaxClockSkew));
+  }
   if (Status s = p.Finish(); !s.ok()) return s;
 
   KycTxn kyc = KycTxnOf(c);

@@ -50,6 +50,10 @@ class Decimal {
     units_ -= b.units_;
     return *this;
   }
+  // The largest amount a request may carry (10^15): sums of them stay far inside what
+  // Parse reads back (20 whole digits).
+  static Decimal MaxAmount() { return FromInt(1'000'000'000'000'000); }
+
   // Multiplication by a whole number (12 × monthly savings).
   friend constexpr Decimal operator*(Decimal a, int64_t k) { return Decimal(a.units_ * k); }
   friend constexpr auto operator<=>(Decimal a, Decimal b) = default;

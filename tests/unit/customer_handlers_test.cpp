@@ -274,6 +274,8 @@ TEST_CASE_FIXTURE(CustomerTest, "transactions: bad input is a bad_request naming
       {R"("type":"deposit","amount":"1","currency":"EUR","eur_amount":"1.001","external_id":"x")", "eur_amount"},
       {R"("type":"deposit","amount":"1","currency":"EUR","eur_amount":"1")", "external_id"},
       {R"("type":"deposit","amount":"1","currency":"EUR","eur_amount":"1","external_id":"x","at":-5)", "at"},
+      {R"("type":"deposit","amount":"1","currency":"EUR","eur_amount":"1","external_id":"x","at":1900000000)", "at"},
+      {R"("type":"deposit","amount":"1000000000000001","currency":"EUR","eur_amount":"1","external_id":"x")", "amount"},
       {R"("type":"deposit","amount":"1","currency":"EUR","eur_amount":"1","external_id":"x","fee":"1")", "fee"},
   };
   for (const auto& [json, field] : bad) {
@@ -425,6 +427,25 @@ TEST_CASE_FIXTURE(CustomerTest, "duplicates: a KYC document's number is checked 
   CHECK_FALSE(Contains(mine.status.message(), "customer 1"));  // a client learns no other customer
   // And a record update that takes a number a KYC document of the brand holds is refused.
   CHECK(Err("MngAddCustomer", R"({"customer_id":2,"brand":"brand_a","documents":[{"type":"id_card","number":"ID777","issuing_country":"CY"}]})") == Code::kConflict);
+}
+
+}  // namespace kyc
+
+namespace kyc {
+
+TEST_CASE_FIXTURE(CustomerTest, "duplicates: an open alert never unlocks a rejected profile") {
+  AddCustomer(1, "brand_a", R"("documents":[{"type":"passport","number":"R1"}])");
+  AddTemplate("brand_b", "proof_id", R"("level":1)");
+  const int64_t step = Require(9, "brand_b", "proof_id");
+  Submit(step, h_.ClientSession(9, "brand_b"));
+  Ok("MngRejectKycStep", fmt::format(R"({{"id":{},"reason":"forged"}})", step));
+  REQUIRE(StatusName(9, "brand_b") == "rejected");
+  AddCustomer(9, "brand_b", R"("documents":[{"type":"passport","number":"R1"}])");
+  CHECK(Int(Ok("MngGetDuplicateAlerts", "{}"), "total") == 1);
+  CHECK(StatusName(9, "brand_b") == "rejected");
+  CHECK(StatusName(1) == "review_required");
+  auto check = Ok("MngCheckKycOperation", R"({"customer_id":9,"brand":"brand_b","operation":"deposit"})");
+  CHECK_FALSE(Bool(check, "allowed"));
 }
 
 }  // namespace kyc

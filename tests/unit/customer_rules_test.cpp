@@ -214,6 +214,24 @@ TEST_CASE("customers: a broad prefix visits a bounded number of records and says
   CHECK(page.total == n);
   REQUIRE(page.items.size() == 2);
   CHECK(page.items[0]->id == n - 1);
+  // Ids with a gap (a refused create used one): pages by position, never overlapping.
+  ClientSet gappy;
+  for (int64_t id : {1, 2, 4, 5}) {
+    auto r = std::make_shared<ClientRecord>();
+    r->id = id;
+    r->customer_id = id;
+    r->uuid = std::to_string(id);
+    gappy.Load(std::move(r));
+  }
+  ClientFilter all;
+  all.offset = 2;
+  all.limit = 5;
+  page = gappy.Search(all);
+  CHECK(page.total == 4);
+  REQUIRE(page.items.size() == 2);
+  CHECK(page.items[0]->id == 4);
+  all.offset = INT64_MAX;
+  CHECK(gappy.Search(all).items.empty());
 }
 
 }  // namespace kyc
