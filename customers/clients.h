@@ -30,9 +30,7 @@ class ClientSet : public StagedTable<ClientRecord> {
   // de-duplication): a broad prefix ("a", "mar") answers at once, with `total` counting
   // only the matches among them and `capped` set: a counter operator then types more.
   static constexpr int64_t kMaxCandidates = 1000;
-  struct Page {
-    std::vector<Ptr> items;
-    int64_t total = 0;
+  struct Page : RowPage<ClientRecord> {
     bool capped = false;  // more records match than `total` counts
   };
 

@@ -35,7 +35,7 @@ std::string AlertJson(const DuplicateAlert& a) {
   return o.Take();
 }
 
-AlertSet::Page AlertSet::List(const AlertFilter& f) const {
+RowPage<DuplicateAlert> AlertSet::List(const AlertFilter& f) const {
   std::vector<Ptr> rows;
   Scan([&](const Ptr& a) {
     if ((!f.status || a->status == *f.status) &&
@@ -45,7 +45,7 @@ AlertSet::Page AlertSet::List(const AlertFilter& f) const {
     }
     return true;
   });
-  Page page;
+  RowPage<DuplicateAlert> page;
   page.total = int64_t(rows.size());
   for (int64_t i = page.total - 1 - f.offset; i >= 0 && int64_t(page.items.size()) < f.limit; --i) {
     page.items.push_back(rows[size_t(i)]);

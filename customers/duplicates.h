@@ -51,11 +51,7 @@ struct AlertFilter {
 
 class AlertSet : public StagedTable<DuplicateAlert> {
  public:
-  struct Page {
-    std::vector<Ptr> items;
-    int64_t total = 0;
-  };
-  Page List(const AlertFilter& f) const;  // any thread, newest first
+  RowPage<DuplicateAlert> List(const AlertFilter& f) const;  // any thread, newest first
   // Any thread / writer strand: does (customer_id, brand) appear in an open alert?
   bool HasOpen(int64_t customer_id, std::string_view brand) const;
   bool StagedHasOpen(int64_t customer_id, std::string_view brand) const;

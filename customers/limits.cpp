@@ -69,6 +69,12 @@ void WriteTier(JsonOut& o, const Tier& t) {
   o.EndObject();
 }
 
+std::string TierJson(const Tier& t) {
+  JsonOut o;
+  WriteTier(o, t);
+  return o.Take();
+}
+
 std::vector<TierSet::Ptr> TierSet::OfBrand(std::string_view brand) const {
   std::vector<Ptr> out;
   Scan([&](const Ptr& t) {

@@ -26,6 +26,7 @@ struct Tier {
   int64_t updated_at = 0;
 };
 void WriteTier(JsonOut& o, const Tier& t);
+std::string TierJson(const Tier& t);
 
 class TierSet : public StagedTable<Tier> {
  public:

@@ -70,7 +70,7 @@ std::optional<int64_t> ParseDay(std::string_view text) {
   return era * 146097 + doe - 719468;
 }
 
-TransactionSet::Page TransactionSet::List(const TransactionFilter& f) const {
+RowPage<Transaction> TransactionSet::List(const TransactionFilter& f) const {
   std::vector<Ptr> rows;
   {
     std::shared_lock lock(mutex());
@@ -89,7 +89,7 @@ TransactionSet::Page TransactionSet::List(const TransactionFilter& f) const {
   std::sort(rows.begin(), rows.end(), [](const Ptr& a, const Ptr& b) {
     return a->at != b->at ? a->at > b->at : a->id > b->id;
   });
-  Page page;
+  RowPage<Transaction> page;
   page.total = int64_t(rows.size());
   for (int64_t i = f.offset; i < page.total && int64_t(page.items.size()) < f.limit; ++i) {
     page.items.push_back(rows[size_t(i)]);

@@ -82,12 +82,8 @@ struct TransactionFilter {
 
 class TransactionSet : public StagedTable<Transaction> {
  public:
-  struct Page {
-    std::vector<Ptr> items;
-    int64_t total = 0;
-  };
   // Any thread: newest first (by `at`, then id).
-  Page List(const TransactionFilter& f) const;
+  RowPage<Transaction> List(const TransactionFilter& f) const;
   // Writer strand: the transaction a brand already recorded under `external_id`.
   Ptr StagedFindExternal(std::string_view brand, std::string_view external_id) const;
 

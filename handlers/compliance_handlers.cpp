@@ -12,20 +12,9 @@ namespace {
 
 std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
-// An optional EUR decimal string (≥ 0, at most 2 fraction digits); null or absent → none.
+// An optional EUR amount (≥ 0, at most 2 fraction digits); null or absent → none.
 std::optional<Decimal> ReadEur(ParamReader& p, std::string_view field) {
-  const rapidjson::Value* v = p.Raw(field);
-  if (!v || v->IsNull() || !p.ok()) return std::nullopt;
-  std::optional<Decimal> d;
-  if (v->IsString()) d = Decimal::Parse(View(*v), 2);
-  if (!d || d->is_negative() || *d > Decimal::MaxAmount()) {
-    p.Fail(Error(Code::kBadRequest,
-                 "field '{}' must be a decimal string ≥ 0 with at most two fraction digits "
-                 "(\"15000.00\")",
-                 field));
-    return std::nullopt;
-  }
-  return d;
+  return OptDecimal(p, field, 2, false);
 }
 
 template <size_t N>
@@ -143,17 +132,9 @@ Result<std::string> MngSetKycTier(Call& c) {
   t->id = before ? before->id : txn.store().staged_tiers().StagedNextId();
   t->created_at = before ? before->created_at : c.now;
   t->updated_at = c.now;
-  JsonOut o;
-  WriteTier(o, *t);
-  std::string json = o.Take();
-  std::string before_json;
-  if (before) {
-    JsonOut b;
-    WriteTier(b, *before);
-    before_json = b.Take();
-  }
+  std::string json = TierJson(*t);
   if (Status s = txn.AuditSetting(before ? "tier.update" : "tier.create", "tier", t->id, t->brand,
-                                  before_json, json);
+                                  before ? TierJson(*before) : "", json);
       !s.ok()) {
     return s;
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kyc/enums.h"
+#include "money/decimal.h"
 #include "kyc/templates.h"
 #include "protocol/json.h"
 
@@ -50,6 +51,25 @@ inline std::string ReadText(ParamReader& p, std::string_view field, size_t max_l
     p.Fail(Error(Code::kBadRequest, "field '{}' must not be blank", field));
   }
   return v;
+}
+
+// A decimal string field (never a JSON number: no binary float holds money) with at most
+// `digits` fraction digits, ≥ 0 (> 0 when `positive`) and at most Decimal::MaxAmount().
+// nullopt when absent or null, or on error (bad_request naming the field).
+inline std::optional<Decimal> OptDecimal(ParamReader& p, std::string_view field, int digits,
+                                         bool positive) {
+  const rapidjson::Value* v = p.Raw(field);
+  if (!v || v->IsNull() || !p.ok()) return std::nullopt;
+  std::optional<Decimal> d;
+  if (v->IsString()) d = Decimal::Parse({v->GetString(), v->GetStringLength()}, digits);
+  if (!d || (positive ? *d <= Decimal{} : d->is_negative()) || *d > Decimal::MaxAmount()) {
+    p.Fail(Error(Code::kBadRequest,
+                 "field '{}' must be a decimal string {} 0 with at most {} fraction digits, at "
+                 "most 10^15 (\"1500.25\")",
+                 field, positive ? ">" : "≥", digits));
+    return std::nullopt;
+  }
+  return d;
 }
 
 }  // namespace kyc

@@ -229,15 +229,7 @@ Result<std::string> MngCheckKycOperation(Call& c) {
   ParamReader p(c.params);
   CustomerKey key = ReadCustomer(p);
   std::string operation = p.String("operation", 64);
-  std::optional<Decimal> amount;
-  if (const rapidjson::Value* v = p.Raw("amount"); v && !v->IsNull() && p.ok()) {
-    if (v->IsString()) amount = Decimal::Parse({v->GetString(), v->GetStringLength()}, 2);
-    if (!amount || amount->is_negative() || *amount > Decimal::MaxAmount()) {
-      p.Fail(Status(Code::kBadRequest,
-                    "field 'amount' must be a EUR decimal string ≥ 0 with at most two fraction "
-                    "digits (\"500.00\")"));
-    }
-  }
+  std::optional<Decimal> amount = OptDecimal(p, "amount", 2, false);  // EUR
   if (Status s = p.Finish(); !s.ok()) return s;
   if (!IsOperation(operation)) {
     return Error(Code::kBadRequest, "field 'operation' must be one of {}", kOperationList);

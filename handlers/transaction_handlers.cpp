@@ -13,20 +13,10 @@ constexpr int64_t kMaxTotalsDays = 3660;  // MngGetCustomerTotals: at most ten y
 constexpr int64_t kEarliestAt = 946684800;  // MngAddTransaction `at`: 2000-01-01
 constexpr int64_t kMaxClockSkew = 300;       // … and at most five minutes ahead of our clock
 
-// A decimal string field with at most `digits` fraction digits, > 0.
+// A required positive decimal string field.
 Decimal ReadAmount(ParamReader& p, std::string_view field, int digits) {
-  const rapidjson::Value* v = p.Raw(field);
-  if (!p.ok()) return {};
-  std::optional<Decimal> d;
-  if (v && v->IsString()) d = Decimal::Parse({v->GetString(), v->GetStringLength()}, digits);
-  if (!v || v->IsNull()) {
-    p.Fail(Error(Code::kBadRequest, "field '{}' is required", field));
-  } else if (!d || *d <= Decimal{} || *d > Decimal::MaxAmount()) {
-    p.Fail(Error(Code::kBadRequest,
-                 "field '{}' must be a positive decimal string with at most {} fraction digits "
-                 "(\"1500.25\"), at most 10^15",
-                 field, digits));
-  }
+  auto d = OptDecimal(p, field, digits, true);
+  if (!d && p.ok()) p.Fail(Error(Code::kBadRequest, "field '{}' is required", field));
   return d.value_or(Decimal{});
 }
 

@@ -90,12 +90,6 @@ struct ProfileFilter {
   int64_t limit = 100;
 };
 
-template <typename T>
-struct RowPage {
-  std::vector<std::shared_ptr<const T>> items;
-  int64_t total = 0;
-};
-
 // Called under the table's exclusive lock with the profile a published change touched.
 using ProfileChanged = std::function<void(int64_t profile_id)>;
 

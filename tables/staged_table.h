@@ -22,6 +22,13 @@
 
 namespace kyc {
 
+// A page of a list: the rows of the page and how many match in all.
+template <typename T>
+struct RowPage {
+  std::vector<std::shared_ptr<const T>> items;
+  int64_t total = 0;
+};
+
 template <typename T>
 class StagedTable : public Staged {
  public:
