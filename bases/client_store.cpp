@@ -176,7 +176,7 @@ Status ClientStore::Prepare(Db& db) {
                   "documents", "address", "phone", "email", "tax_residence_country", "tin",
                   "source_of_funds", "profession_category", "annual_income_bracket", "is_pep",
                   "pep_details", "risk_score_ai", "kyc_answers", "is_blocked", "block_reason",
-                  "blocked_by", "blocked_at", "created_at", "updated_at"})},
+                  "blocked_by", "blocked_at", "created_at", "updated_at", "kyc_answers_at"})},
       {&put_transaction_,
        "INSERT INTO transactions(id, client_id, customer_id, brand, type, amount, currency,"
        " eur_amount, external_id, at, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -222,7 +222,8 @@ Status ClientStore::LoadClients(Db& db) {
       " birth_country, birth_city, nationality, gender, documents, address, phone, email,"
       " tax_residence_country, tin, source_of_funds, profession_category,"
       " annual_income_bracket, is_pep, pep_details, risk_score_ai, kyc_answers, is_blocked,"
-      " block_reason, blocked_by, blocked_at, created_at, updated_at FROM clients ORDER BY id");
+      " block_reason, blocked_by, blocked_at, created_at, updated_at, kyc_answers_at FROM clients"
+      " ORDER BY id");
   if (!q.ok()) return q.status();
   return q->ForEachRow([&]() -> Status {
     auto r = std::make_shared<ClientRecord>();
@@ -257,6 +258,7 @@ Status ClientStore::LoadClients(Db& db) {
     r->blocked_at = q->OptInt(28);
     r->created_at = q->Int(29);
     r->updated_at = q->Int(30);
+    r->kyc_answers_at = q->Text(31);
     clients_.Load(std::move(r));
     return Status::Ok();
   });
@@ -414,6 +416,7 @@ Status ClientStore::Put(WriteBatch& batch, std::shared_ptr<const ClientRecord> r
   BindText(q, 27, r->block_reason);
   q.Bind(28, r->blocked_by).Bind(29, r->blocked_at);
   q.Bind(30, r->created_at).Bind(31, r->updated_at);
+  BindText(q, 32, r->kyc_answers_at);
   if (Status s = q.Exec(); !s.ok()) return s;
   clients_.Stage(batch, std::move(r));
   return Status::Ok();

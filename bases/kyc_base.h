@@ -6,6 +6,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "bases/aml_store.h"
 #include "bases/base_file.h"
 #include "bases/audit_store.h"
 #include "bases/client_store.h"
@@ -32,6 +33,8 @@ class KycBase : public BaseFile {
   const AuditLog& audit() const { return audit_.log(); }
   // Client records, transactions, totals, tiers, compliance rules, duplicate alerts.
   const ClientStore& clients() const { return clients_; }
+  // AML subscriptions, question maps, alerts, hit keys, answer changes, runs.
+  const AmlStore& aml() const { return aml_; }
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
@@ -48,6 +51,7 @@ class KycBase : public BaseFile {
   [[nodiscard]] Status PutStep(WriteBatch& batch, std::shared_ptr<const Step> s);
   [[nodiscard]] Status PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d);
   ClientStore& staged_clients() { return clients_; }
+  AmlStore& staged_aml() { return aml_; }
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
     return audit_.Append(batch, std::move(row));
   }
@@ -70,6 +74,7 @@ class KycBase : public BaseFile {
   DocumentSet documents_;
   AuditStore audit_;
   ClientStore clients_;
+  AmlStore aml_;
   Stmt put_template_, put_profile_, put_step_, put_document_;
 };
 

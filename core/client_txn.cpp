@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/aml_txn.h"
 #include "core/operation_check.h"
 #include "customers/field_rules.h"
 
@@ -46,7 +47,23 @@ Status ClientTxn::SaveRecord(const RecordPtr& before, RecordPtr after, std::stri
   row.before = before ? RecordJson(*before) : "";
   row.after = RecordJson(*after);
   row.reason = std::string(reason);
+  // Answers written now: their times (newer write wins over a step's answer, AML) and a
+  // note for tomorrow's checks of groups 1 and 2.
+  const bool answers_changed = (before ? before->kyc_answers : std::string()) != after->kyc_answers;
+  if (answers_changed) {
+    auto stamped = std::make_shared<ClientRecord>(*after);
+    stamped->kyc_answers_at =
+        StampAnswerTimes(before ? std::string_view(before->kyc_answers) : std::string_view(),
+                         before ? std::string_view(before->kyc_answers_at) : std::string_view(),
+                         before ? before->updated_at : kyc_.now(), after->kyc_answers, kyc_.now());
+    after = std::move(stamped);
+  }
+  const int64_t customer_id = after->customer_id;
+  const std::string brand = after->brand;
   if (Status s = store_.Put(kyc_.batch(), std::move(after)); !s.ok()) return s;
+  if (answers_changed) {
+    if (Status s = AmlTxn(kyc_).LogAnswerChange(customer_id, brand); !s.ok()) return s;
+  }
   return kyc_.kyc().AppendAudit(kyc_.batch(), std::move(row));
 }
 
@@ -222,6 +239,8 @@ Result<RecordedTransaction> ClientTxn::AddTransaction(const NewTransaction& t,
   }
   daily->totals.Add(t.type, t.eur_amount);
   if (Status s = store_.Put(kyc_.batch(), daily); !s.ok()) return s;
+  // AML flags 3.5 and 3.6 subscribed in real time raise their alert in this commit.
+  if (Status s = AmlTxn(kyc_).OnDeposit(*tx, record->type, record->is_pep); !s.ok()) return s;
 
   out.transaction = tx;
   out.lifetime = life->totals;

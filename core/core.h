@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <functional>
 #include <string>
 
@@ -42,6 +43,7 @@ struct CoreOptions {
   size_t max_upload_bytes = 10u << 20;  // POST /upload file size limit
   int64_t expiry_interval = 60;          // seconds between document expiry sweeps
   KycPolicy policy;                      // what MngCheckKycOperation requires per brand
+  int aml_threads = 2;                   // threads an AML run evaluates on
 };
 
 class Core {
@@ -75,6 +77,8 @@ class Core {
   // Marks documents whose expires_at has passed as expired (audit actor: system) and
   // recalculates their profiles. `done` gets the number of documents expired.
   void ExpireDocuments(std::function<void(Result<int64_t>)> done);
+  // Held by an AML run (core/aml_run.h): runs go one at a time.
+  std::mutex& aml_mutex() { return aml_mutex_; }
   SessionStore& sessions() { return sessions_; }
   LoginThrottle& throttle() { return throttle_; }
   boost::asio::any_io_executor blocking() { return blocking_; }
@@ -102,6 +106,7 @@ class Core {
   SessionStore sessions_;
   LoginThrottle throttle_;
   std::string dummy_hash_;
+  std::mutex aml_mutex_;
 };
 
 }  // namespace kyc

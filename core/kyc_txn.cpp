@@ -1,5 +1,7 @@
 #include "core/kyc_txn.h"
 
+#include "core/aml_txn.h"
+
 #include <shared_mutex>
 
 #include "kyc/rules.h"
@@ -87,7 +89,14 @@ Status KycTxn::SaveStep(const StepPtr& before, StepPtr after, std::string_view a
   if (!owner) return Error(Code::kInternal, "step {} has no profile", after->id);
   AuditRow row = Row(action, "step", after->id, *owner, before ? StepJson(*before) : "",
                      StepJson(*after), reason);
+  // A submission writes answers: the AML checks of groups 1 and 2 read them tomorrow.
+  const bool submitted = after->submitted_at && (!before || before->submitted_at != after->submitted_at);
   if (Status s = kyc_.PutStep(batch_, std::move(after)); !s.ok()) return s;
+  if (submitted) {
+    if (Status s = AmlTxn(*this).LogAnswerChange(owner->customer_id, owner->brand); !s.ok()) {
+      return s;
+    }
+  }
   return kyc_.AppendAudit(batch_, std::move(row));
 }
 

@@ -64,6 +64,7 @@ class KycTxn {
   WriteBatch& batch() { return batch_; }
   const Actor& actor() const { return actor_; }
   int64_t now() const { return now_; }
+  CustomerMirror& mirror() { return mirror_; }
 
  private:
   AuditRow Row(std::string_view action, std::string_view entity, int64_t entity_id,

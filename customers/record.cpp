@@ -144,11 +144,6 @@ void ReadAddress(ParamReader& p, Address& out) {
   out = std::move(a);
 }
 
-bool IsAnswerName(std::string_view name) {
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
 
 // Merges the given answers into the stored ones: a name with a value sets it, a name with
 // null removes it; `null` for the whole field clears them all.
@@ -242,6 +237,12 @@ constexpr Requirable kRequirable[] = {
 };
 
 }  // namespace
+
+bool IsAnswerName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
 
 std::optional<ClientType> ParseClientType(std::string_view name) {
   for (size_t i = 0; i < kClientTypeNames.size(); ++i) {

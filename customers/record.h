@@ -52,6 +52,9 @@ struct ClientRecord {
   std::string pep_details;
   std::optional<Decimal> risk_score_ai;  // 0.00–999.99
   std::string kyc_answers;               // JSON object text; empty = {}
+  // When each answer was last written: {"name": "unix seconds"} (AML: newer write wins
+  // over a step's answer of the same name). Kept by ClientTxn::SaveRecord.
+  std::string kyc_answers_at;
   bool is_blocked = false;
   std::string block_reason;
   std::optional<int64_t> blocked_by;  // manager id
@@ -63,6 +66,9 @@ struct ClientRecord {
   // filled. Unknown names are never filled.
   bool HasField(std::string_view name) const;
 };
+
+// An answer name of kyc_answers (and of an AML question map): [A-Za-z0-9_]{1,64}.
+bool IsAnswerName(std::string_view name);
 
 // The field names a compliance rule's require_fields may list.
 bool IsRequirableField(std::string_view name);

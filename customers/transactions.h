@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -84,6 +85,16 @@ class TransactionSet : public StagedTable<Transaction> {
  public:
   // Any thread: newest first (by `at`, then id).
   RowPage<Transaction> List(const TransactionFilter& f) const;
+  // Any thread: fn(transaction) for each of a record's transactions, under the shared lock.
+  template <typename Fn>
+  void ForClient(int64_t client_id, Fn&& fn) const {
+    std::shared_lock lock(mutex());
+    auto it = by_client_.find(client_id);
+    if (it == by_client_.end()) return;
+    for (int64_t id : it->second) {
+      if (auto t = LockedGet(id)) fn(*t);
+    }
+  }
   // Writer strand: the transaction a brand already recorded under `external_id`.
   Ptr StagedFindExternal(std::string_view brand, std::string_view external_id) const;
 

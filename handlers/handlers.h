@@ -74,6 +74,18 @@ Result<std::string> MngGetComplianceRules(Call& c);
 Result<std::string> MngGetDuplicateAlerts(Call& c);
 Result<std::string> MngResolveDuplicateAlert(Call& c);
 
+// aml_handlers.cpp
+Result<std::string> MngSetAmlQuestionMap(Call& c);
+Result<std::string> MngGetAmlQuestionMap(Call& c);
+Result<std::string> MngSetAmlFlag(Call& c);
+Result<std::string> MngGetAmlFlags(Call& c);
+Result<std::string> MngRunAmlChecks(Call& c);
+Result<std::string> MngTestAmlFlag(Call& c);
+Result<std::string> MngGetAmlAlerts(Call& c);
+Result<std::string> MngGetAmlAlert(Call& c);
+Result<std::string> MngAssignAmlAlert(Call& c);
+Result<std::string> MngResolveAmlAlert(Call& c);
+
 // Client commands (client_handlers.cpp)
 Result<std::string> KycGetProfile(Call& c);
 Result<std::string> KycSubmitStep(Call& c);

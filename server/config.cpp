@@ -75,6 +75,16 @@ Status ApplyPolicy(const toml::table& t, KycPolicy& policy) {
 
 }  // namespace
 
+std::optional<int64_t> ParseTimeOfDay(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (!digit(0) || !digit(1) || !digit(3) || !digit(4)) return std::nullopt;
+  const int64_t h = (text[0] - '0') * 10 + (text[1] - '0');
+  const int64_t m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 3600 + m * 60;
+}
+
 Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
   toml::table t;
   try {
@@ -113,11 +123,24 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
       Take(t, "cache.profile_json_mib", cache_mib),
       Take(t, "storage.max_upload_bytes", core.max_upload_bytes),
       Take(t, "kyc.expiry_interval", core.expiry_interval),
+      Take(t, "aml.run_at", c.aml_run_at),
+      Take(t, "aml.scheduler", c.aml_scheduler),
+      Take(t, "aml.check_interval", c.aml_check_interval),
+      Take(t, "aml.threads", core.aml_threads),
   };
   for (auto& s : steps) {
     if (!s.ok()) return s;
   }
   if (Status s = ApplyPolicy(t, core.policy); !s.ok()) return s;
+  if (!ParseTimeOfDay(c.aml_run_at)) {
+    return Status(Code::kBadRequest, "config key 'aml.run_at' must be a UTC time HH:MM");
+  }
+  if (c.aml_check_interval < 1) {
+    return Status(Code::kBadRequest, "config key 'aml.check_interval' must be >= 1");
+  }
+  if (core.aml_threads < 1 || core.aml_threads > 64) {
+    return Status(Code::kBadRequest, "config key 'aml.threads' must be 1..64");
+  }
   if (core.expiry_interval < 1) {
     return Status(Code::kBadRequest, "config key 'kyc.expiry_interval' must be >= 1");
   }

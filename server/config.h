@@ -18,11 +18,14 @@ struct ServerConfig {
   std::string http = "127.0.0.1:8080";    // REST gateway listener
   int io_threads = 2;                     // threads running sockets and read handlers
   int writer_threads = 2;                 // threads running the bases' writer strands
-  int blocking_threads = 1;               // threads for slow work (password hashing)
+  int blocking_threads = 2;               // threads for slow work (password hashing, AML runs)
   FrameLimits frame;                      // max frame body (1 MiB)
   size_t max_in_flight = 64;              // pipelined requests per TCP connection
   int64_t idle_timeout = 300;             // seconds before an idle connection is closed
   size_t http_body_limit = 1 << 20;       // REST JSON body limit
+  std::string aml_run_at = "02:00";       // when the AML checks of the day run (UTC, HH:MM)
+  bool aml_scheduler = true;              // false: AML checks only by MngRunAmlChecks
+  int64_t aml_check_interval = 60;        // seconds between looks at the clock for a due run
   std::string log_level = "info";         // spdlog level: trace debug info warn error off
   std::string config_file;                // --config: the TOML file read, if any
 };
@@ -31,6 +34,9 @@ struct ConfigOutcome {
   std::optional<ServerConfig> config;  // set when the server should run
   int exit_code = 0;                   // otherwise: exit with this (after --help, or an error)
 };
+
+// "HH:MM" → seconds after midnight; nullopt when malformed.
+std::optional<int64_t> ParseTimeOfDay(std::string_view text);
 
 // Parses flags and the optional --config TOML file. Prints help or errors itself.
 ConfigOutcome ParseServerConfig(int argc, char** argv);

@@ -45,6 +45,22 @@ class StagedTable : public Staged {
     std::shared_lock lock(mu_);
     rows_.ForEachFrom(0, fn);
   }
+  // Any thread: calls fn(row) for the committed rows with first_id <= id < end_id, under
+  // the shared lock. Long walks go in slices so a writer's publish never waits long.
+  template <typename Fn>
+  void ScanRange(int64_t first_id, int64_t end_id, Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    rows_.ForEachFrom(first_id, [&](const Ptr& row) {
+      if (row->id >= end_id) return false;
+      fn(row);
+      return true;
+    });
+  }
+  // Any thread: one past the largest id committed so far.
+  int64_t EndId() const {
+    std::shared_lock lock(mu_);
+    return next_id_;
+  }
   size_t size() const {
     std::shared_lock lock(mu_);
     return rows_.size();
