@@ -81,18 +81,22 @@ RowPage<AmlAlert> AmlAlertSet::List(const AmlAlertFilter& f) const {
 
 AmlAlertSet::Ptr AmlAlertSet::StagedFindOpen(std::string_view brand, int64_t customer_id,
                                              std::string_view flag) const {
-  Ptr found;
-  ForEachStaged([&](const Ptr& a) {
-    if (a->is_open() && a->customer_id == customer_id && a->brand == brand && a->flag == flag) {
-      found = a;
-    }
-  });
-  if (found) return found;
-  auto it = open_.find(Key(std::string(brand), customer_id, std::string(flag)));
+  const Key key(std::string(brand), customer_id, std::string(flag));
+  if (auto staged = staged_by_key_.find(key); staged != staged_by_key_.end()) {
+    auto a = StagedGet(staged->second);
+    if (a && a->is_open()) return a;
+  }
+  auto it = open_.find(key);
   if (it == open_.end()) return nullptr;
   // Committed open, but a staged version of this batch may have closed it.
   auto a = StagedGet(it->second);
   return a && a->is_open() ? a : nullptr;
+}
+
+void AmlAlertSet::StagedIndex(const AmlAlert& a) {
+  // The newest staged alert of a key is the one a later hit of the batch may join.
+  int64_t& id = staged_by_key_[Key(a.brand, a.customer_id, a.flag)];
+  if (a.is_open() || id == a.id) id = a.id;
 }
 
 void AmlAlertSet::Index(const AmlAlert* before, const AmlAlert* after) {
@@ -121,14 +125,12 @@ bool AmlHitKeySet::Seen(std::string_view brand, int64_t customer_id, std::string
 
 bool AmlHitKeySet::StagedSeen(std::string_view brand, int64_t customer_id, std::string_view flag,
                               std::string_view key) const {
-  if (keys_.count(Join(brand, customer_id, flag, key))) return true;
-  bool found = false;
-  ForEachStaged([&](const Ptr& h) {
-    if (h->customer_id == customer_id && h->key == key && h->flag == flag && h->brand == brand) {
-      found = true;
-    }
-  });
-  return found;
+  const std::string joined = Join(brand, customer_id, flag, key);
+  return keys_.count(joined) != 0 || staged_keys_.count(joined) != 0;
+}
+
+void AmlHitKeySet::StagedIndex(const AmlHitKey& h) {
+  staged_keys_.insert(Join(h.brand, h.customer_id, h.flag, h.key));
 }
 
 void AmlHitKeySet::Index(const AmlHitKey* before, const AmlHitKey* after) {

@@ -68,10 +68,13 @@ class AmlAlertSet : public StagedTable<AmlAlert> {
 
  protected:
   void Index(const AmlAlert* before, const AmlAlert* after) override;
+  void StagedIndex(const AmlAlert& a) override;
+  void StagedIndexCleared() override { staged_by_key_.clear(); }
 
  private:
   using Key = std::tuple<std::string, int64_t, std::string>;
-  std::map<Key, int64_t> open_;  // committed open alerts
+  std::map<Key, int64_t> open_;           // committed open alerts
+  std::map<Key, int64_t> staged_by_key_;  // writer strand: staged alerts (open or not)
   std::multimap<int64_t, int64_t> by_customer_;
 };
 
@@ -96,11 +99,14 @@ class AmlHitKeySet : public StagedTable<AmlHitKey> {
 
  protected:
   void Index(const AmlHitKey* before, const AmlHitKey* after) override;
+  void StagedIndex(const AmlHitKey& h) override;
+  void StagedIndexCleared() override { staged_keys_.clear(); }
 
  private:
   static std::string Join(std::string_view brand, int64_t customer_id, std::string_view flag,
                           std::string_view key);
   std::unordered_set<std::string> keys_;
+  std::unordered_set<std::string> staged_keys_;  // writer strand
 };
 
 }  // namespace kyc

@@ -45,15 +45,13 @@ class AnswerReader {
 };
 
 // The evidence object: flag, period, params, the answers read, computed values.
+// Written only once a flag hits: most evaluations do not.
 class Evidence {
  public:
-  Evidence(const AmlFlagInfo& flag, const AmlSubscription& s, AmlPeriod period) {
-    o_.BeginObject().Key("flag").Str(flag.id).Key("group").Int(flag.group);
-    o_.Key("period_from").Str(DayText(period.from)).Key("period_to").Str(DayText(period.to));
-    o_.Key("params");
-    WriteAmlParams(o_, s);
-  }
+  Evidence(const AmlFlagInfo& flag, const AmlSubscription& s, AmlPeriod period)
+      : flag_(flag), s_(s), period_(period) {}
   Evidence& Answer(AmlQuestion q, const AmlAnswer& a) {
+    Begin();
     if (!answers_open_) {
       o_.Key("answers").BeginObject();
       answers_open_ = true;
@@ -93,11 +91,24 @@ class Evidence {
   }
 
  private:
+  void Begin() {
+    if (started_) return;
+    started_ = true;
+    o_.BeginObject().Key("flag").Str(flag_.id).Key("group").Int(flag_.group);
+    o_.Key("period_from").Str(DayText(period_.from)).Key("period_to").Str(DayText(period_.to));
+    o_.Key("params");
+    WriteAmlParams(o_, s_);
+  }
   void Close() {
+    Begin();
     if (answers_open_) o_.EndObject();
     answers_open_ = false;
   }
+  const AmlFlagInfo& flag_;
+  const AmlSubscription& s_;
+  AmlPeriod period_;
   JsonOut o_;
+  bool started_ = false;
   bool answers_open_ = false;
 };
 
@@ -113,7 +124,6 @@ struct Sums {
   Decimal deposits;
   int64_t deposit_count = 0;
   int64_t withdrawal_count = 0;
-  std::vector<const AmlTx*> txs;  // deposits and withdrawals in the period, by day then id
 };
 
 Sums SumOver(const AmlCustomer& c, AmlPeriod p) {
@@ -123,24 +133,47 @@ Sums SumOver(const AmlCustomer& c, AmlPeriod p) {
     if (t.type == TxType::kDeposit) {
       s.deposits += t.eur;
       ++s.deposit_count;
-      s.txs.push_back(&t);
     } else if (t.type == TxType::kWithdrawal) {
       ++s.withdrawal_count;
-      s.txs.push_back(&t);
     }
   }
-  std::sort(s.txs.begin(), s.txs.end(), [](const AmlTx* a, const AmlTx* b) {
-    return a->day != b->day ? a->day < b->day : a->id < b->id;
-  });
   return s;
 }
 
-std::vector<const AmlTx*> OfType(const std::vector<const AmlTx*>& txs, TxType type) {
+// The transactions of a type in a period, by day then id (for the evidence).
+std::vector<const AmlTx*> OfType(const AmlCustomer& c, AmlPeriod p, TxType type) {
   std::vector<const AmlTx*> out;
-  for (const AmlTx* t : txs) {
-    if (t->type == type) out.push_back(t);
+  for (const AmlTx& t : c.txs) {
+    if (t.type == type && t.day >= p.from && t.day <= p.to) out.push_back(&t);
   }
+  std::sort(out.begin(), out.end(), [](const AmlTx* a, const AmlTx* b) {
+    return a->day != b->day ? a->day < b->day : a->id < b->id;
+  });
   return out;
+}
+
+// Proleptic Gregorian civil dates ⇄ days since 1970-01-01 (H. Hinnant's algorithms).
+struct Civil {
+  int64_t y, m, d;
+};
+Civil CivilOf(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  return {yoe + era * 400 + (m <= 2), m, d};
+}
+int64_t DaysOf(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
 }
 
 int64_t Whole(Decimal d) { return int64_t(d.units() / Decimal::FromInt(1).units()); }
@@ -148,18 +181,15 @@ int64_t Whole(Decimal d) { return int64_t(d.units() / Decimal::FromInt(1).units(
 }  // namespace
 
 int64_t MonthStart(int64_t day) {
-  std::string text = DayText(day);
-  text.replace(8, 2, "01");
-  return *ParseDay(text);
+  const Civil c = CivilOf(day);
+  return DaysOf(c.y, c.m, 1);
 }
 
 int64_t AddMonths(int64_t month_start, int64_t n) {
-  std::string text = DayText(month_start);
-  int64_t y = std::stoll(text.substr(0, 4));
-  int64_t m = std::stoll(text.substr(5, 2)) - 1 + n;
-  y += m >= 0 ? m / 12 : -((11 - m) / 12);
-  m = ((m % 12) + 12) % 12;
-  return *ParseDay(fmt::format("{:04}-{:02}-01", y, m + 1));
+  const Civil c = CivilOf(month_start);
+  int64_t months = c.y * 12 + (c.m - 1) + n;  // months since year 0
+  const int64_t y = months >= 0 ? months / 12 : -((11 - months) / 12);
+  return DaysOf(y, months - y * 12 + 1, 1);
 }
 
 std::string MonthText(int64_t day) { return DayText(day).substr(0, 7); }
@@ -194,35 +224,44 @@ bool AmlFlagReadsAnswers(const AmlFlagInfo& flag) {
 void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const AmlCustomer& c,
                      AmlPeriod period, const AmlSeen& seen, std::vector<AmlHit>& hits,
                      std::vector<AmlSkip>& skips) {
+  // Each branch decides first and returns when the flag does not hit; only a hit pays for
+  // its keys, explanation and evidence.
   AnswerReader in(flag, c, skips);
   Evidence ev(flag, s, period);
   std::string explanation;
   std::vector<std::string> keys;
-  const std::string when = PeriodText(period);
   using Q = AmlQuestion;
+  // Keys of a hit about a period; false when every key was already raised (a repeat).
+  auto fresh = [&](std::string key) {
+    if (seen && seen(key)) return false;
+    keys.push_back(std::move(key));
+    return true;
+  };
+  auto answers_day = [&] { return fresh("answers:" + DayText(period.to)); };
+  auto when = [&] { return PeriodText(period); };
 
-  if (flag.group <= 2) keys.push_back("answers:" + DayText(period.to));
-  const std::string id(flag.id);
+  const std::string_view id = flag.id;
   if (id == "1.1") {
     auto savings = in.Amount(Q::kMonthlySavings);
     auto income = in.Amount(Q::kGrossMonthlyIncome);
-    if (in.failed() || !savings || !income || !(*savings > *income)) return;
+    if (in.failed() || !savings || !income || !(*savings > *income) || !answers_day()) return;
     ev.Answer(Q::kMonthlySavings, *in.Raw(Q::kMonthlySavings))
         .Answer(Q::kGrossMonthlyIncome, *in.Raw(Q::kGrossMonthlyIncome));
     explanation = fmt::format("monthly savings {} > gross monthly income {} (answers of {})",
-                              Money(*savings), Money(*income), when);
+                              Money(*savings), Money(*income), when());
   } else if (id == "1.2") {
     auto savings = in.Amount(Q::kMonthlySavings);
     auto capital = in.RangeUpper(Q::kCapitalToInvest);
     if (in.failed() || !savings || !capital) return;
     const Decimal yearly = *savings * 12;
-    if (!(*capital < yearly)) return;
+    if (!(*capital < yearly) || !answers_day()) return;
     ev.Answer(Q::kMonthlySavings, *in.Raw(Q::kMonthlySavings))
         .Answer(Q::kCapitalToInvest, *in.Raw(Q::kCapitalToInvest));
     ev.Value("capital_to_invest_upper", *capital).Value("twelve_months_savings", yearly);
     explanation = fmt::format(
         "12 × monthly savings {} = {} > upper capital to invest {} (\"{}\"; answers of {})",
-        Money(*savings), Money(yearly), Money(*capital), in.Raw(Q::kCapitalToInvest)->value, when);
+        Money(*savings), Money(yearly), Money(*capital), in.Raw(Q::kCapitalToInvest)->value,
+        when());
   } else if (id == "1.3") {
     auto starting = in.Amount(Q::kStartingAmount);
     auto assets = in.Amount(Q::kTotalAssets);
@@ -230,34 +269,37 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
     // starting > assets × percent / 100, compared exactly in whole units:
     // starting × 100 × 100 > assets × (percent × 100); percent has at most 2 fraction digits.
     const __int128 percent_hundredths = s.percent->units() / (Decimal::FromInt(1).units() / 100);
-    if (!(starting->units() * 10000 > assets->units() * percent_hundredths)) return;
+    if (!(starting->units() * 10000 > assets->units() * percent_hundredths) || !answers_day()) {
+      return;
+    }
     ev.Answer(Q::kStartingAmount, *in.Raw(Q::kStartingAmount))
         .Answer(Q::kTotalAssets, *in.Raw(Q::kTotalAssets));
     const Decimal limit = Decimal::FromUnits(assets->units() * percent_hundredths / 10000);
     ev.Value("limit", limit);
     explanation = fmt::format("starting amount {} > {} % of total assets {} = {} (answers of {})",
                               Money(*starting), s.percent->ToString(0), Money(*assets),
-                              Money(limit), when);
+                              Money(limit), when());
   } else if (id == "2.1" || id == "2.2") {
     const Q q = id == "2.1" ? Q::kMonthlySavings : Q::kStartingAmount;
     auto v = in.Amount(q);
-    if (in.failed() || !v || !s.x || !(*v > *s.x)) return;
+    if (in.failed() || !v || !s.x || !(*v > *s.x) || !answers_day()) return;
     ev.Answer(q, *in.Raw(q));
     explanation = fmt::format("{} {} > X {} (answers of {})", Info(q).words, Money(*v),
-                              Money(*s.x), when);
+                              Money(*s.x), when());
   } else if (id == "3.1" || id == "3.2") {
     if (!s.x) return;
-    Sums sums = SumOver(c, period);
+    const Sums sums = SumOver(c, period);
+    if (!(sums.deposits > *s.x)) return;  // never above max(X, …) when not above X
     std::optional<Decimal> income;
     if (id == "3.1") {
       income = in.Amount(Q::kGrossMonthlyIncome);
       if (in.failed()) return;
     }
-    Decimal threshold = *s.x;
+    const Decimal six = income ? *income * 6 : Decimal{};
+    const Decimal threshold = std::max(*s.x, six);
+    if (!(sums.deposits > threshold) || !fresh("month:" + MonthText(period.from))) return;
     std::string against = fmt::format("X {}", Money(*s.x));
     if (income) {
-      const Decimal six = *income * 6;
-      threshold = std::max(threshold, six);
       against = fmt::format("max(X {}, 6 × gross monthly income {} = {})", Money(*s.x),
                             Money(*income), Money(six));
       ev.Answer(Q::kGrossMonthlyIncome, *in.Raw(Q::kGrossMonthlyIncome));
@@ -265,66 +307,65 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
     } else if (id == "3.1") {
       against += " (no gross monthly income answered)";
     }
-    if (!(sums.deposits > threshold)) return;
     ev.Value("deposits_eur", sums.deposits).Count("deposits_count", sums.deposit_count);
-    ev.Value("threshold", threshold).Transactions(OfType(sums.txs, TxType::kDeposit));
-    explanation = fmt::format("deposits in {} EUR {} > {}", when, Money(sums.deposits), against);
-    keys.push_back("month:" + MonthText(period.from));
+    ev.Value("threshold", threshold).Transactions(OfType(c, period, TxType::kDeposit));
+    explanation = fmt::format("deposits in {} EUR {} > {}", when(), Money(sums.deposits), against);
   } else if (id == "3.3") {
     if (!s.x) return;
-    Sums sums = SumOver(c, period);
-    if (sums.withdrawal_count < Whole(*s.x)) return;
+    const Sums sums = SumOver(c, period);
+    if (sums.withdrawal_count < Whole(*s.x) || !fresh("month:" + MonthText(period.from))) return;
     ev.Count("withdrawals_count", sums.withdrawal_count)
-        .Transactions(OfType(sums.txs, TxType::kWithdrawal));
-    explanation = fmt::format("withdrawals in {}: {} ≥ X {}", when, sums.withdrawal_count,
+        .Transactions(OfType(c, period, TxType::kWithdrawal));
+    explanation = fmt::format("withdrawals in {}: {} ≥ X {}", when(), sums.withdrawal_count,
                               Whole(*s.x));
-    keys.push_back("month:" + MonthText(period.from));
   } else if (id == "3.4") {
     if (!s.x || !s.months) return;
+    std::vector<std::pair<int64_t, int64_t>> per_month;  // (month start, withdrawals)
+    for (int64_t m = MonthStart(period.from); m <= period.to; m = AddMonths(m, 1)) {
+      const int64_t n = SumOver(c, {m, AddMonths(m, 1) - 1}).withdrawal_count;
+      if (n < Whole(*s.x)) return;
+      per_month.emplace_back(m, n);
+    }
+    if (!fresh("months:" + MonthText(period.to) + "/" + std::to_string(*s.months))) return;
     std::vector<std::string> months, counts;
     ev.out().Key("withdrawals_per_month").BeginObject();
-    bool every = true;
-    for (int64_t m = MonthStart(period.from); m <= period.to; m = AddMonths(m, 1)) {
-      Sums sums = SumOver(c, {m, AddMonths(m, 1) - 1});
-      ev.out().Key(MonthText(m)).Int(sums.withdrawal_count);
+    for (const auto& [m, n] : per_month) {
+      ev.out().Key(MonthText(m)).Int(n);
       months.push_back(MonthText(m));
-      counts.push_back(std::to_string(sums.withdrawal_count));
-      if (sums.withdrawal_count < Whole(*s.x)) every = false;
+      counts.push_back(std::to_string(n));
     }
     ev.out().EndObject();
-    if (!every) return;
     explanation = fmt::format("withdrawals in each of {}: {} ≥ X {}", fmt::join(months, ", "),
                               fmt::join(counts, ", "), Whole(*s.x));
-    keys.push_back("months:" + MonthText(period.to) + "/" + std::to_string(*s.months));
   } else if (id == "3.5" || id == "3.6") {
     if (id == "3.5" && !s.x) return;
     if (id == "3.6" && !c.is_pep) return;
-    Sums sums = SumOver(c, period);
     std::vector<const AmlTx*> found;
     Decimal total;
-    for (const AmlTx* t : OfType(sums.txs, TxType::kDeposit)) {
-      if (id == "3.5" && !(t->eur > *s.x)) continue;
-      const std::string key = "tx:" + std::to_string(t->id);
-      if (seen && seen(key)) continue;
-      found.push_back(t);
-      total += t->eur;
-      keys.push_back(key);
+    for (const AmlTx& t : c.txs) {
+      if (t.type != TxType::kDeposit || t.day < period.from || t.day > period.to) continue;
+      if (id == "3.5" && !(t.eur > *s.x)) continue;
+      if (!fresh("tx:" + std::to_string(t.id))) continue;
+      found.push_back(&t);
+      total += t.eur;
     }
     if (found.empty()) return;
+    std::sort(found.begin(), found.end(), [](const AmlTx* a, const AmlTx* b) {
+      return a->day != b->day ? a->day < b->day : a->id < b->id;
+    });
     ev.Transactions(found).Value("deposits_eur", total);
     std::vector<std::string> each;
     for (const AmlTx* t : found) {
       each.push_back(fmt::format("EUR {} on {}", Money(t->eur), DayText(t->day)));
     }
+    const std::string count =
+        found.size() == 1 ? "a deposit" : std::to_string(found.size()) + " deposits";
     if (id == "3.5") {
-      explanation = fmt::format("{} above X {}: {}",
-                                found.size() == 1 ? "a deposit" : std::to_string(found.size()) + " deposits",
-                                Money(*s.x), fmt::join(each, ", "));
+      explanation = fmt::format("{} above X {}: {}", count, Money(*s.x), fmt::join(each, ", "));
     } else {
       ev.out().Key("is_pep").Bool(true);
-      explanation = fmt::format("a politically exposed customer made {} in {}: {}",
-                                found.size() == 1 ? "a deposit" : std::to_string(found.size()) + " deposits",
-                                when, fmt::join(each, ", "));
+      explanation = fmt::format("a politically exposed customer made {} in {}: {}", count, when(),
+                                fmt::join(each, ", "));
     }
   } else if (id == "4.1" || id == "4.2") {
     const bool sum = id == "4.1";
@@ -337,17 +378,17 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
       answered_count = in.Count(q);
     }
     if (in.failed() || (!answered_sum && !answered_count)) return;
-    Sums sums = SumOver(c, period);
+    const Sums sums = SumOver(c, period);
     if (sum ? !(*answered_sum < sums.deposits) : !(*answered_count < sums.deposit_count)) return;
+    if (!fresh("year:" + when())) return;
     ev.Answer(q, *in.Raw(q));
     ev.Value("deposits_eur", sums.deposits).Count("deposits_count", sums.deposit_count);
-    ev.Transactions(OfType(sums.txs, TxType::kDeposit));
+    ev.Transactions(OfType(c, period, TxType::kDeposit));
     explanation =
-        sum ? fmt::format("deposits in {} EUR {} > yearly deposits answered {}", when,
+        sum ? fmt::format("deposits in {} EUR {} > yearly deposits answered {}", when(),
                           Money(sums.deposits), Money(*answered_sum))
-            : fmt::format("deposits in {}: {} > number of yearly deposits answered {}", when,
+            : fmt::format("deposits in {}: {} > number of yearly deposits answered {}", when(),
                           sums.deposit_count, *answered_count);
-    keys.push_back("year:" + when);
   } else {
     return;
   }

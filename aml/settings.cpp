@@ -77,12 +77,8 @@ std::vector<AnswerChangeSet::Ptr> AnswerChangeSet::OnDay(int64_t day) const {
 }
 
 bool AnswerChangeSet::StagedHas(int64_t day, int64_t customer_id, std::string_view brand) const {
-  if (keys_.count({day, customer_id, std::string(brand)})) return true;
-  bool found = false;
-  ForEachStaged([&](const Ptr& c) {
-    if (c->day == day && c->customer_id == customer_id && c->brand == brand) found = true;
-  });
-  return found;
+  const std::tuple<int64_t, int64_t, std::string> key{day, customer_id, std::string(brand)};
+  return keys_.count(key) != 0 || staged_keys_.count(key) != 0;
 }
 
 void AnswerChangeSet::Index(const AnswerChange* before, const AnswerChange* after) {

@@ -61,9 +61,14 @@ class AnswerChangeSet : public StagedTable<AnswerChange> {
 
  protected:
   void Index(const AnswerChange* before, const AnswerChange* after) override;
+  void StagedIndex(const AnswerChange& c) override {
+    staged_keys_.insert({c.day, c.customer_id, c.brand});
+  }
+  void StagedIndexCleared() override { staged_keys_.clear(); }
 
  private:
   std::set<std::tuple<int64_t, int64_t, std::string>> keys_;
+  std::set<std::tuple<int64_t, int64_t, std::string>> staged_keys_;  // writer strand
   std::multimap<int64_t, int64_t> by_day_;
 };
 

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--data", seed.data_dir, "data directory (server stopped)");
   seed_cmd->add_option("--profiles", seed.profiles, "customers (3 steps, 2 documents each)");
   seed_cmd->add_option("--batch", seed.batch, "profiles per transaction");
+  seed_cmd->add_option("--transactions", seed.transactions,
+                       "with --records: transactions per customer over the last year (AML)")
+      ->check(CLI::Range(1, 1000));
   seed_cmd->add_flag("--records", seed.records,
                      "also a client record per customer (for the search, tx and level mixes)");
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <map>
 
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
@@ -190,31 +191,47 @@ Status SeedDirect(const SeedOptions& o) {
         for (int64_t c = first; c <= last; ++c) {
           auto r = SeedRecord(c);
           r->id = store.staged_clients().StagedNextId();
+          if (o.transactions > 1) {
+            r->kyc_answers = fmt::format(
+                R"({{"KYC_GrossMonthlyIncome":"{}","KYC_AnnualDeposit":"{}","KYC_NumberOfAnnualDeposits":"{}"}})",
+                1000 + c % 5000, 15000 + c % 40000, 7 + c % 10);
+          }
           if (Status e = store.Put(b, r); !e.ok()) return e;
-          // A customer with a history: one earlier deposit, with its totals, so that a new
-          // transaction updates totals rows as a new KYC write updates a profile.
-          auto t = std::make_shared<Transaction>();
-          t->id = store.staged_transactions().StagedNextId();
-          t->client_id = r->id;
-          t->customer_id = c;
-          t->brand = r->brand;
-          t->type = TxType::kDeposit;
-          t->amount = t->eur_amount = *Decimal::Parse("100.00");
-          t->currency = "EUR";
-          t->external_id = fmt::format("seed-{}", c);
-          t->at = t->created_at = kSeedTime;
           auto life = std::make_shared<LifetimeTotals>();
           life->id = r->id;
-          life->totals.Add(t->type, t->eur_amount);
           life->updated_at = kSeedTime;
-          auto day = std::make_shared<DailyTotals>();
-          day->id = store.staged_daily().StagedNextId();
-          day->client_id = r->id;
-          day->day = DayOf(kSeedTime);
-          day->totals = life->totals;
-          if (Status e = store.Put(b, t); !e.ok()) return e;
+          std::map<int64_t, std::shared_ptr<DailyTotals>> days;
+          for (int64_t i = 0; i < o.transactions; ++i) {
+            // One transaction: with --transactions 1, one earlier deposit (a new transaction
+            // then updates totals rows as a new KYC write updates a profile); with more, a
+            // year of deposits and every fourth a withdrawal.
+            auto t = std::make_shared<Transaction>();
+            t->id = store.staged_transactions().StagedNextId();
+            t->client_id = r->id;
+            t->customer_id = c;
+            t->brand = r->brand;
+            t->type = o.transactions > 1 && i % 4 == 3 ? TxType::kWithdrawal : TxType::kDeposit;
+            const int64_t cents = o.transactions > 1 ? 10000 + int64_t(Mix(uint64_t(c * 1000 + i)) % 300000) : 10000;
+            t->amount = t->eur_amount = Decimal::FromUnits(__int128(cents) * 1'000'000);
+            t->currency = "EUR";
+            t->external_id = o.transactions > 1 ? fmt::format("s{}-{}", c, i) : fmt::format("seed-{}", c);
+            t->at = kSeedTime - (o.transactions > 1 ? int64_t(Mix(uint64_t(c * 7 + i)) % (350 * 86400)) : 0);
+            t->created_at = kSeedTime;
+            life->totals.Add(t->type, t->eur_amount);
+            auto& day = days[DayOf(t->at)];
+            if (!day) {
+              day = std::make_shared<DailyTotals>();
+              day->id = store.staged_daily().StagedNextId();
+              day->client_id = r->id;
+              day->day = DayOf(t->at);
+            }
+            day->totals.Add(t->type, t->eur_amount);
+            if (Status e = store.Put(b, t); !e.ok()) return e;
+          }
           if (Status e = store.Put(b, life); !e.ok()) return e;
-          if (Status e = store.Put(b, day); !e.ok()) return e;
+          for (auto& [d, day] : days) {
+            if (Status e = store.Put(b, day); !e.ok()) return e;
+          }
         }
         return std::string("{}");
       });

@@ -35,6 +35,10 @@ struct SeedOptions {
   int64_t profiles = 10000;
   int64_t batch = 20000;  // profiles per transaction
   bool records = false;   // also a client record per customer (the customers mixes)
+  // Transactions per record: 1 is one deposit at the seed time; more spread deposits and
+  // withdrawals over the twelve months before 2026-10-01 and give the record the KYC
+  // answers the AML flags read (bench/aml.sh).
+  int64_t transactions = 1;
   bool progress = true;
 };
 

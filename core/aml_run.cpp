@@ -19,6 +19,7 @@ using SubPtr = std::shared_ptr<const AmlSubscription>;
 struct Check {
   const AmlFlagInfo* flag;
   SubPtr sub;
+  AmlPeriod period;  // what the flag covers on the run's date
 };
 
 // A brand's enabled subscriptions that a run evaluates, by what they read.
@@ -40,10 +41,11 @@ ChecksByBrand ChecksOf(const KycBase& kyc, const std::vector<SubPtr>& subs, int6
     auto [it, fresh] = out.try_emplace(s->brand);
     BrandChecks& b = it->second;
     if (fresh) b.map = kyc.aml().question_maps().Of(s->brand);
+    const AmlPeriod period = AmlPeriodOf(*flag, *s, date);
     if (flag->group <= 2) {
-      b.on_answers.push_back({flag, s});
+      b.on_answers.push_back({flag, s, period});
     } else {
-      b.on_period.push_back({flag, s});
+      b.on_period.push_back({flag, s, period});
       if (s->months) b.max_months = std::max(b.max_months, *s->months);
       if (AmlFlagReadsAnswers(*flag)) b.period_reads_answers = true;
     }
@@ -90,7 +92,7 @@ void Evaluate(const std::vector<Check>& checks, const AmlCustomer& c, int64_t da
               const AmlSeen& seen, Found& out) {
   for (const Check& k : checks) {
     if (!k.sub->Covers(c.type)) continue;
-    EvaluateAmlFlag(*k.flag, *k.sub, c, AmlPeriodOf(*k.flag, *k.sub, date), seen, out.hits,
+    EvaluateAmlFlag(*k.flag, *k.sub, c, k.period, seen, out.hits,
                     out.skips);
   }
 }
@@ -161,7 +163,7 @@ Status EvaluatePeriods(const KycBase& kyc, const ChecksByBrand& checks, int64_t 
                 return hit_keys.Seen(c.brand, c.customer_id, k.flag->id, key);
               };
             }
-            EvaluateAmlFlag(*k.flag, *k.sub, c, AmlPeriodOf(*k.flag, *k.sub, date), seen_flag,
+            EvaluateAmlFlag(*k.flag, *k.sub, c, k.period, seen_flag,
                             mine.hits, mine.skips);
           }
         }

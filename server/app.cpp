@@ -106,27 +106,6 @@ int RunServer(const ServerConfig& config) {
         if (!n.ok()) spdlog::error("document expiry failed: {}", n.status().message());
         else if (*n > 0) spdlog::info("expired {} document(s)", *n);
         asio::post(expiry_strand, schedule_expiry);
-
-  // The AML checks of the day run once the server's clock passes aml.run_at (UTC), on the
-  // blocking pool; a timer looks every aml.check_interval seconds (docs/AML.md).
-  asio::steady_timer aml_timer(expiry_strand);
-  const int64_t aml_run_at = *ParseTimeOfDay(config.aml_run_at);
-  std::function<void()> schedule_aml = [&] {
-    if (stopping || !config.aml_scheduler) return;
-    aml_timer.expires_after(std::chrono::seconds(config.aml_check_interval));
-    aml_timer.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      asio::post((*core)->blocking(), [&] {
-        auto dates = RunDueAmlChecks(**core, aml_run_at);
-        if (!dates.ok()) spdlog::error("AML checks failed: {}", dates.status().message());
-        for (int64_t d : dates.ok() ? *dates : std::vector<int64_t>{}) {
-          spdlog::info("AML checks run for {}", DayText(d));
-        }
-        asio::post(expiry_strand, schedule_aml);
-      });
-    });
-  };
-  asio::post(expiry_strand, schedule_aml);
       });
     });
   };

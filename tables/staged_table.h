@@ -89,6 +89,7 @@ class StagedTable : public Staged {
     batch.Touch(this);
     auto it = staged_.find(row->id);
     undo_.emplace_back(row->id, it == staged_.end() ? nullptr : it->second);
+    StagedIndex(*row);
     staged_[row->id] = std::move(row);
   }
 
@@ -109,10 +110,12 @@ class StagedTable : public Staged {
       rows_.Set(id, std::move(row));
     }
     staged_.clear();
+    StagedIndexCleared();
     next_id_ = staged_next_id_;
   }
   void Discard() override {
     staged_.clear();
+    StagedIndexCleared();
     staged_next_id_ = next_id_;
   }
   void BeginWrite() override {
@@ -129,9 +132,15 @@ class StagedTable : public Staged {
     }
     undo_.clear();
     staged_next_id_ = write_next_id_;
+    StagedIndexCleared();  // rebuilt from what the batch still stages
+    for (const auto& [id, row] : staged_) StagedIndex(*row);
   }
 
  protected:
+  // Writer strand: an index of the staged rows for lookups a long batch makes often (the
+  // default keeps none). StagedIndex sees each staged version; StagedIndexCleared empties it.
+  virtual void StagedIndex(const T& row) {}
+  virtual void StagedIndexCleared() {}
   // Keeps secondary indexes in step; called under the exclusive lock (or at load).
   virtual void Index(const T* before, const T* after) {}
   std::shared_mutex& mutex() const { return mu_; }

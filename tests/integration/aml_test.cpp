@@ -1,6 +1,9 @@
 // The AML Manager over the wire (issue 14): the seed's example (KYC_AnnualDeposit 10000,
 // KYC_NumberOfAnnualDeposits 6 against real deposits) through TCP and through REST, a run
 // repeated, alerts assigned and resolved, dealers refused, a dry run, bad input refused.
+#include <chrono>
+#include <thread>
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -148,6 +151,27 @@ TEST_CASE_FIXTURE(RunningServer, "aml over REST: flags, question map, runs, aler
   // A repeated run raises nothing, even with the alert closed.
   r = http->Request("POST", "/manager/aml/runs", R"({"date":"2026-12-01","brand":"amlr"})");
   CHECK(IntField(Json(r.body), "alerts_created") == 0);
+}
+
+}  // namespace kyc::itest
+
+namespace kyc::itest {
+
+// Both timers of the server (document expiry and the AML schedule) share a strand: with
+// both firing every second the server keeps answering and stops cleanly (a timer once
+// lived in the wrong scope and crashed the server when both ran).
+TEST_CASE("aml scheduler: runs beside the expiry sweep, the server stays up and stops cleanly") {
+  ServerOptions options;
+  options.extra_toml = "[kyc]\nexpiry_interval = 1\n[aml]\ncheck_interval = 1\nrun_at = \"00:00\"\n";
+  ServerProcess server(options);
+  REQUIRE_MESSAGE(server.Start().ok(), server.Log());
+  auto staff = AdminClient(server);
+  for (int i = 0; i < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    CallOk(*staff, "Ping", "{}");
+  }
+  CHECK(server.Log().find("AML checks run for") != std::string::npos);
+  CHECK(server.Term() == 0);
 }
 
 }  // namespace kyc::itest
