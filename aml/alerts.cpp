@@ -4,6 +4,10 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "customers/transactions.h"
 
 namespace kyc {
@@ -19,18 +23,20 @@ bool IsAmlResolution(std::string_view r) {
   return std::find(kAmlResolutions.begin(), kAmlResolutions.end(), r) != kAmlResolutions.end();
 }
 
-void WriteAmlAlert(JsonOut& o, const AmlAlert& a) {
+namespace {
+
+void WriteAlert(JsonOut& o, const AmlAlert& a, bool all_evidence) {
   o.BeginObject().Key("id").Int(a.id).Key("brand").Str(a.brand);
   o.Key("customer_id").Int(a.customer_id).Key("flag").Str(a.flag).Key("group").Int(a.group);
   o.Key("status").Str(kAmlAlertStatusNames[size_t(a.status)]);
   o.Key("period_from").Str(DayText(a.period_from)).Key("period_to").Str(DayText(a.period_to));
   o.Key("explanation").Str(a.explanation);
-  o.Key("evidence");
-  if (a.evidence.empty()) {
-    o.BeginArray().EndArray();
-  } else {
-    o.Raw(a.evidence);
+  o.Key("evidence").BeginArray();
+  for (size_t i = all_evidence || a.evidence.empty() ? 0 : a.evidence.size() - 1;
+       i < a.evidence.size(); ++i) {
+    o.Raw(a.evidence[i]);
   }
+  o.EndArray().Key("hits").Int(a.hits);
   o.Key("assigned_to").OptInt(a.assigned_to);
   o.Key("resolution");
   a.resolution.empty() ? o.Null() : o.Str(a.resolution);
@@ -40,10 +46,41 @@ void WriteAmlAlert(JsonOut& o, const AmlAlert& a) {
   o.Key("created_at").Int(a.created_at).Key("updated_at").Int(a.updated_at).EndObject();
 }
 
+}  // namespace
+
+void WriteAmlAlert(JsonOut& o, const AmlAlert& a) { WriteAlert(o, a, true); }
+
 std::string AmlAlertJson(const AmlAlert& a) {
   JsonOut o;
-  WriteAmlAlert(o, a);
+  WriteAlert(o, a, true);
   return o.Take();
+}
+
+std::string AmlAlertAuditJson(const AmlAlert& a) {
+  JsonOut o;
+  WriteAlert(o, a, false);
+  return o.Take();
+}
+
+std::string EvidenceJson(const std::vector<std::string>& hits) {
+  JsonOut o;
+  o.BeginArray();
+  for (const std::string& h : hits) o.Raw(h);
+  o.EndArray();
+  return o.Take();
+}
+
+std::vector<std::string> EvidenceFromJson(std::string_view json) {
+  std::vector<std::string> out;
+  rapidjson::Document d;
+  if (d.Parse(json.data(), json.size()).HasParseError() || !d.IsArray()) return out;
+  for (const auto& hit : d.GetArray()) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    hit.Accept(w);
+    out.emplace_back(buf.GetString(), buf.GetSize());
+  }
+  return out;
 }
 
 RowPage<AmlAlert> AmlAlertSet::List(const AmlAlertFilter& f) const {
@@ -69,13 +106,10 @@ RowPage<AmlAlert> AmlAlertSet::List(const AmlAlertFilter& f) const {
     }
     return page;
   }
-  std::vector<Ptr> all;
-  all.reserve(LockedSize());
-  LockedScanFrom(0, [&](const Ptr& a) {
-    all.push_back(a);
-    return true;
-  });
-  for (auto it = all.rbegin(); it != all.rend(); ++it) take(*it);
+  // Newest first: ids ascend with time.
+  for (int64_t id = LockedEndId() - 1; id >= 1; --id) {
+    if (auto a = LockedGet(id)) take(a);
+  }
   return page;
 }
 

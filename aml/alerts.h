@@ -38,7 +38,10 @@ struct AmlAlert {
   int64_t period_from = 0;  // days (DayOf)
   int64_t period_to = 0;
   std::string explanation;  // of the latest hit
-  std::string evidence;     // JSON array: one object per hit, oldest first
+  // One JSON object per hit, oldest first: the last kMaxEvidence hits (an alert left open
+  // for years must not grow without bound); `hits` counts them all.
+  std::vector<std::string> evidence;
+  int64_t hits = 0;
   std::optional<int64_t> assigned_to;  // manager id
   std::string resolution;
   std::string resolution_reason;
@@ -48,8 +51,15 @@ struct AmlAlert {
 
   bool is_open() const { return status != AmlAlertStatus::kClosed; }
 };
+inline constexpr size_t kMaxEvidence = 12;
 void WriteAmlAlert(JsonOut& o, const AmlAlert& a);
 std::string AmlAlertJson(const AmlAlert& a);
+// What the audit trail stores: the alert with only its newest hit's evidence, so that a
+// row's size does not grow with the alert's history.
+std::string AmlAlertAuditJson(const AmlAlert& a);
+// The evidence column: a JSON array of the hits, and back.
+std::string EvidenceJson(const std::vector<std::string>& hits);
+std::vector<std::string> EvidenceFromJson(std::string_view json);
 
 struct AmlAlertFilter {
   std::optional<std::string> brand;

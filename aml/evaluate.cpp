@@ -70,10 +70,14 @@ class Evidence {
     o_.Key(key).Int(n);
     return *this;
   }
+  // The transactions behind a hit: the first 100 listed, `transactions_total` counts all.
   Evidence& Transactions(const std::vector<const AmlTx*>& txs) {
     Close();
+    constexpr size_t kMaxListed = 100;
+    o_.Key("transactions_total").Int(int64_t(txs.size()));
     o_.Key("transactions").BeginArray();
-    for (const AmlTx* t : txs) {
+    for (size_t i = 0; i < txs.size() && i < kMaxListed; ++i) {
+      const AmlTx* t = txs[i];
       o_.BeginObject().Key("id").Int(t->id).Key("day").Str(DayText(t->day));
       o_.Key("type").Str(Name(t->type)).Key("eur_amount").Str(t->eur.ToString()).EndObject();
     }
@@ -237,14 +241,26 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
     keys.push_back(std::move(key));
     return true;
   };
-  auto answers_day = [&] { return fresh("answers:" + DayText(period.to)); };
+  // Groups 1 and 2 check exactly the answers changed on the day before the run: a flag is
+  // raised only when one of its inputs was written that day (a submission that changed
+  // other answers does not raise it again), once per day.
+  auto answers_day = [&](std::initializer_list<Q> inputs) {
+    bool changed = false;
+    for (Q q : inputs) {
+      if (const auto& a = in.Raw(q); a && DayOf(a->at) == period.to) changed = true;
+    }
+    return changed && fresh("answers:" + DayText(period.to));
+  };
   auto when = [&] { return PeriodText(period); };
 
   const std::string_view id = flag.id;
   if (id == "1.1") {
     auto savings = in.Amount(Q::kMonthlySavings);
     auto income = in.Amount(Q::kGrossMonthlyIncome);
-    if (in.failed() || !savings || !income || !(*savings > *income) || !answers_day()) return;
+    if (in.failed() || !savings || !income || !(*savings > *income) ||
+        !answers_day({Q::kMonthlySavings, Q::kGrossMonthlyIncome})) {
+      return;
+    }
     ev.Answer(Q::kMonthlySavings, *in.Raw(Q::kMonthlySavings))
         .Answer(Q::kGrossMonthlyIncome, *in.Raw(Q::kGrossMonthlyIncome));
     explanation = fmt::format("monthly savings {} > gross monthly income {} (answers of {})",
@@ -254,7 +270,7 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
     auto capital = in.RangeUpper(Q::kCapitalToInvest);
     if (in.failed() || !savings || !capital) return;
     const Decimal yearly = *savings * 12;
-    if (!(*capital < yearly) || !answers_day()) return;
+    if (!(*capital < yearly) || !answers_day({Q::kMonthlySavings, Q::kCapitalToInvest})) return;
     ev.Answer(Q::kMonthlySavings, *in.Raw(Q::kMonthlySavings))
         .Answer(Q::kCapitalToInvest, *in.Raw(Q::kCapitalToInvest));
     ev.Value("capital_to_invest_upper", *capital).Value("twelve_months_savings", yearly);
@@ -269,7 +285,8 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
     // starting > assets × percent / 100, compared exactly in whole units:
     // starting × 100 × 100 > assets × (percent × 100); percent has at most 2 fraction digits.
     const __int128 percent_hundredths = s.percent->units() / (Decimal::FromInt(1).units() / 100);
-    if (!(starting->units() * 10000 > assets->units() * percent_hundredths) || !answers_day()) {
+    if (!(starting->units() * 10000 > assets->units() * percent_hundredths) ||
+        !answers_day({Q::kStartingAmount, Q::kTotalAssets})) {
       return;
     }
     ev.Answer(Q::kStartingAmount, *in.Raw(Q::kStartingAmount))
@@ -282,7 +299,7 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
   } else if (id == "2.1" || id == "2.2") {
     const Q q = id == "2.1" ? Q::kMonthlySavings : Q::kStartingAmount;
     auto v = in.Amount(q);
-    if (in.failed() || !v || !s.x || !(*v > *s.x) || !answers_day()) return;
+    if (in.failed() || !v || !s.x || !(*v > *s.x) || !answers_day({q})) return;
     ev.Answer(q, *in.Raw(q));
     explanation = fmt::format("{} {} > X {} (answers of {})", Info(q).words, Money(*v),
                               Money(*s.x), when());
@@ -326,7 +343,7 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
       if (n < Whole(*s.x)) return;
       per_month.emplace_back(m, n);
     }
-    if (!fresh("months:" + MonthText(period.to) + "/" + std::to_string(*s.months))) return;
+    if (!fresh("months:" + MonthText(period.from) + ".." + MonthText(period.to))) return;
     std::vector<std::string> months, counts;
     ev.out().Key("withdrawals_per_month").BeginObject();
     for (const auto& [m, n] : per_month) {

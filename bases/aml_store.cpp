@@ -35,6 +35,7 @@ CREATE TABLE aml_alerts(
   period_to TEXT NOT NULL,
   explanation TEXT NOT NULL,
   evidence TEXT NOT NULL,
+  hits INTEGER NOT NULL,
   assigned_to INTEGER,
   resolution TEXT,
   resolution_reason TEXT,
@@ -106,7 +107,7 @@ Status AmlStore::Prepare(Db& db) {
       {&put_alert_,
        UpsertSql("aml_alerts", {"id", "brand", "customer_id", "flag", "flag_group", "status",
                                 "period_from", "period_to", "explanation", "evidence",
-                                "assigned_to", "resolution", "resolution_reason", "resolved_by",
+                                "hits", "assigned_to", "resolution", "resolution_reason", "resolved_by",
                                 "created_at", "updated_at"})},
       {&put_hit_key_,
        "INSERT INTO aml_hit_keys(id, brand, customer_id, flag, key, alert_id, at)"
@@ -158,7 +159,7 @@ Status AmlStore::Load(Db& db) {
       db,
       "SELECT id, brand, customer_id, flag, flag_group, status, period_from, period_to,"
       " explanation, evidence, assigned_to, resolution, resolution_reason, resolved_by,"
-      " created_at, updated_at FROM aml_alerts ORDER BY id",
+      " created_at, updated_at, hits FROM aml_alerts ORDER BY id",
       [&](const Stmt& q) {
         auto a = std::make_shared<AmlAlert>();
         a->id = q.Int(0);
@@ -170,13 +171,14 @@ Status AmlStore::Load(Db& db) {
         a->period_from = DayAt(q, 6);
         a->period_to = DayAt(q, 7);
         a->explanation = q.Text(8);
-        a->evidence = q.Text(9);
+        a->evidence = EvidenceFromJson(q.Text(9));
         a->assigned_to = q.OptInt(10);
         a->resolution = q.Text(11);
         a->resolution_reason = q.Text(12);
         a->resolved_by = q.OptInt(13);
         a->created_at = q.Int(14);
         a->updated_at = q.Int(15);
+        a->hits = q.Int(16);
         alerts_.Load(std::move(a));
       });
   if (!s.ok()) return s;
@@ -248,10 +250,11 @@ Status AmlStore::Put(WriteBatch& batch, std::shared_ptr<const AmlAlert> a) {
   q.Bind(1, a->id).Bind(2, a->brand).Bind(3, a->customer_id).Bind(4, a->flag);
   q.Bind(5, int64_t{a->group}).Bind(6, kAmlAlertStatusNames[size_t(a->status)]);
   q.Bind(7, DayText(a->period_from)).Bind(8, DayText(a->period_to));
-  q.Bind(9, a->explanation).Bind(10, a->evidence).Bind(11, a->assigned_to);
-  BindText(q, 12, a->resolution);
-  BindText(q, 13, a->resolution_reason);
-  q.Bind(14, a->resolved_by).Bind(15, a->created_at).Bind(16, a->updated_at);
+  q.Bind(9, a->explanation).Bind(10, EvidenceJson(a->evidence)).Bind(11, a->hits);
+  q.Bind(12, a->assigned_to);
+  BindText(q, 13, a->resolution);
+  BindText(q, 14, a->resolution_reason);
+  q.Bind(15, a->resolved_by).Bind(16, a->created_at).Bind(17, a->updated_at);
   if (Status s = q.Exec(); !s.ok()) return s;
   alerts_.Stage(batch, std::move(a));
   return Status::Ok();

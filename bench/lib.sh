@@ -27,9 +27,11 @@ start_kyc() {
   $kyc_prefix "$build/kyc-server" --config "$work/kyc.toml" --data "$data" --tcp 127.0.0.1:0 \
     --http 127.0.0.1:0 --log-level warn "$@" > "$work/kyc.out" 2>> "$work/kyc.err" &
   kyc_pid=$!; pids+=("$kyc_pid")
-  for _ in $(seq 3000); do
+  # Up to 10 minutes: ten million transactions take a while to load.
+  for _ in $(seq 30000); do
     kyc_http=$(sed -n 's/^http 127.0.0.1:\([0-9]*\)$/\1/p' "$work/kyc.out")
     [ -n "$kyc_http" ] && break
+    kill -0 "$kyc_pid" 2>/dev/null || break
     sleep 0.02
   done
   kyc_start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))

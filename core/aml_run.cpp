@@ -203,7 +203,12 @@ Result<std::string> WriteAndWait(Core& core, WriteFn fn) {
 }  // namespace
 
 Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
-  std::lock_guard run_lock(core.aml_mutex());
+  std::unique_lock run_lock(core.aml_mutex(), std::defer_lock);
+  if (request.wait) {
+    run_lock.lock();
+  } else if (!run_lock.try_lock()) {
+    return Status(Code::kUnavailable, "an AML run is in progress; try again when it has finished");
+  }
   const auto started = std::chrono::steady_clock::now();
   const int64_t started_at = core.clock().Now();
   KycBase& kyc = core.kyc();
@@ -270,6 +275,10 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
 }
 
 Result<AmlTestResult> TestAmlFlag(Core& core, const AmlSubscription& sub, int64_t date) {
+  std::unique_lock run_lock(core.aml_mutex(), std::try_to_lock);
+  if (!run_lock) {
+    return Status(Code::kUnavailable, "an AML run is in progress; try again when it has finished");
+  }
   KycBase& kyc = core.kyc();
   auto shared = std::make_shared<const AmlSubscription>(sub);
   const ChecksByBrand checks = ChecksOf(kyc, {shared}, date, false);

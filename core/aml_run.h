@@ -19,6 +19,7 @@ struct AmlRunRequest {
   std::optional<std::string> brand;  // only this brand's subscriptions
   bool scheduled = false;            // by the server's scheduler
   Actor actor;                       // named in the audit rows of the alerts
+  bool wait = true;                  // false: `unavailable` while another run is going on
 };
 
 struct AmlRunResult {
@@ -32,8 +33,10 @@ struct AmlRunResult {
 };
 inline constexpr size_t kMaxListedSkips = 1000;
 
-// Runs the checks due on `date`. Blocks until every alert is committed; runs one at a time
-// (a second run waits for the first). Running a date again raises nothing new.
+// Runs the checks due on `date`. Blocks until every alert is committed. Runs (and dry runs)
+// go one at a time: a second waits for the first, or with `wait` false is `unavailable`
+// (a request must not hold a blocking thread while it waits). Running a date again raises
+// nothing new.
 Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request);
 
 struct AmlTestResult {
@@ -43,6 +46,7 @@ struct AmlTestResult {
 };
 // Evaluates one flag with `sub`'s parameters as if run on `date` (its period as of that
 // date, due or not) over the data as it stands, ignoring earlier hits. Stores nothing.
+// `unavailable` while a run is going on.
 Result<AmlTestResult> TestAmlFlag(Core& core, const AmlSubscription& sub, int64_t date);
 
 // The scheduler's step, called from a timer: when the clock has passed `run_at_seconds`

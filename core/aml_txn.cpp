@@ -28,8 +28,8 @@ Status AmlTxn::SaveAlert(const AmlAlertPtr& before, AmlAlertPtr after, std::stri
   row.entity_id = after->id;
   row.customer_id = after->customer_id;
   row.brand = after->brand;
-  row.before = before ? AmlAlertJson(*before) : "";
-  row.after = AmlAlertJson(*after);
+  row.before = before ? AmlAlertAuditJson(*before) : "";
+  row.after = AmlAlertAuditJson(*after);
   row.reason = std::string(reason);
   if (Status s = store_.Put(kyc_.batch(), std::move(after)); !s.ok()) return s;
   return kyc_.kyc().AppendAudit(kyc_.batch(), std::move(row));
@@ -50,8 +50,8 @@ Status AmlTxn::ApplyHit(const AmlHit& hit, AmlApplied& applied) {
     after = std::make_shared<AmlAlert>(*before);
     after->period_from = std::min(after->period_from, hit.period.from);
     after->period_to = std::max(after->period_to, hit.period.to);
-    after->evidence.pop_back();  // "]"
-    after->evidence += "," + hit.evidence + "]";
+    after->evidence.push_back(hit.evidence);
+    if (after->evidence.size() > kMaxEvidence) after->evidence.erase(after->evidence.begin());
     ++applied.updated;
   } else {
     after = std::make_shared<AmlAlert>();
@@ -62,11 +62,12 @@ Status AmlTxn::ApplyHit(const AmlHit& hit, AmlApplied& applied) {
     after->group = hit.flag->group;
     after->period_from = hit.period.from;
     after->period_to = hit.period.to;
-    after->evidence = "[" + hit.evidence + "]";
+    after->evidence = {hit.evidence};
     after->created_at = kyc_.now();
     ++applied.created;
   }
   after->explanation = hit.explanation;
+  ++after->hits;
   after->updated_at = kyc_.now();
   const int64_t alert_id = after->id;
   if (Status s = SaveAlert(before, std::move(after), before ? "aml_alert.hit" : "aml_alert.open");

@@ -50,7 +50,9 @@ Status ClientTxn::SaveRecord(const RecordPtr& before, RecordPtr after, std::stri
   // Answers written now: their times (newer write wins over a step's answer, AML) and a
   // note for tomorrow's checks of groups 1 and 2.
   const bool answers_changed = (before ? before->kyc_answers : std::string()) != after->kyc_answers;
-  if (answers_changed) {
+  // A record saved before answer times were kept gets them now, from its last update.
+  const bool unstamped = !after->kyc_answers.empty() && after->kyc_answers_at.empty();
+  if (answers_changed || unstamped) {
     auto stamped = std::make_shared<ClientRecord>(*after);
     stamped->kyc_answers_at =
         StampAnswerTimes(before ? std::string_view(before->kyc_answers) : std::string_view(),

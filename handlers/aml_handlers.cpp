@@ -34,12 +34,17 @@ const AmlFlagInfo* ReadFlag(ParamReader& p) {
   return flag;
 }
 
-int64_t ReadDate(ParamReader& p) {
+// A run's date: 2000-01-01 (the oldest transaction) to a year from now.
+int64_t ReadDate(ParamReader& p, int64_t now) {
   std::string text = p.String("date", 16);
   if (!p.ok()) return 0;
   auto day = ParseDay(text);
-  if (!day) p.Fail(Status(Code::kBadRequest, "field 'date' must be a date YYYY-MM-DD"));
-  return day.value_or(0);
+  if (!day || *day < *ParseDay("2000-01-01") || *day > DayOf(now) + 366) {
+    p.Fail(Status(Code::kBadRequest,
+                  "field 'date' must be a date YYYY-MM-DD from 2000-01-01 to a year from now"));
+    return 0;
+  }
+  return *day;
 }
 
 // One parameter: a decimal string or a whole JSON number (no binary float near money).
@@ -146,7 +151,11 @@ Result<std::string> MngSetAmlQuestionMap(Call& c) {
   if (p.ok() && !map) p.Fail(Status(Code::kBadRequest, "field 'map' is required"));
   if (Status s = p.Finish(); !s.ok()) return s;
 
-  AmlQuestionMap next = c.core.kyc().aml().question_maps().Of(brand);
+  KycTxn kyc = KycTxnOf(c);
+  AmlTxn aml(kyc);
+  auto before = aml.store().staged_question_maps().StagedFind(brand);
+  AmlQuestionMap next;
+  if (before) next = *before;
   for (const auto& m : map->GetObject()) {
     std::string_view name = View(m.name);
     auto q = ParseAmlQuestion(name);
@@ -169,9 +178,6 @@ Result<std::string> MngSetAmlQuestionMap(Call& c) {
     }
     next.names[size_t(*q)] = std::string(View(m.value));
   }
-  KycTxn kyc = KycTxnOf(c);
-  AmlTxn aml(kyc);
-  auto before = aml.store().staged_question_maps().StagedFind(brand);
   auto after = std::make_shared<AmlQuestionMap>(next);
   after->id = before ? before->id : aml.store().staged_question_maps().StagedNextId();
   after->brand = brand;
@@ -235,10 +241,11 @@ Result<std::string> MngGetAmlFlags(Call& c) {
 Result<std::string> MngRunAmlChecks(Call& c) {
   ParamReader p(c.params);
   AmlRunRequest request;
-  request.date = ReadDate(p);
+  request.date = ReadDate(p, c.now);
   if (p.Has("brand")) request.brand = ReadBrand(p);
   if (Status s = p.Finish(); !s.ok()) return s;
   request.actor = c.actor();
+  request.wait = false;
   auto r = RunAmlChecks(c.core, request);
   if (!r.ok()) return r.status();
   const AmlRunResult& run = *r;
@@ -259,7 +266,7 @@ Result<std::string> MngTestAmlFlag(Call& c) {
   AmlSubscription sub;
   sub.brand = ReadBrand(p);
   const AmlFlagInfo* flag = ReadFlag(p);
-  const int64_t date = ReadDate(p);
+  const int64_t date = ReadDate(p, c.now);
   ReadParams(p, sub);
   ReadCustomerTypes(p, sub);
   if (Status s = p.Finish(); !s.ok()) return s;
@@ -323,8 +330,12 @@ Result<std::string> MngAssignAmlAlert(Call& c) {
   int64_t manager_id = p.Int("manager_id");
   if (Status s = p.Finish(); !s.ok()) return s;
   auto m = c.core.staff().managers().Get(manager_id);
-  if (!m || m->disabled) {
-    return Error(Code::kBadRequest, "field 'manager_id': no active staff account {}", manager_id);
+  if (!m || m->disabled ||
+      (m->session_type != SessionType::kAdmin && m->session_type != SessionType::kManager)) {
+    return Error(Code::kBadRequest,
+                 "field 'manager_id': {} is not an active admin or manager account (who "
+                 "could resolve the alert)",
+                 manager_id);
   }
   KycTxn kyc = KycTxnOf(c);
   auto a = AmlTxn(kyc).Assign(id, manager_id);

@@ -121,6 +121,7 @@ int RunServer(const ServerConfig& config) {
     aml_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       asio::post((*core)->blocking(), [&] {
+        if (stopping) return;
         auto dates = RunDueAmlChecks(**core, aml_run_at);
         if (!dates.ok()) spdlog::error("AML checks failed: {}", dates.status().message());
         for (int64_t d : dates.ok() ? *dates : std::vector<int64_t>{}) {
@@ -150,8 +151,10 @@ int RunServer(const ServerConfig& config) {
   // requests away on a writer strand hold work on their I/O context until answered.
   pool.Run();
 
-  writers.join();  // every queued write has committed (or failed) by now
+  // Slow work first: an AML run on the blocking pool still submits writes and waits for
+  // them, so the writers must outlive it.
   blocking.join();
+  writers.join();  // every queued write has committed (or failed) by now
   spdlog::info("stopped cleanly");
   return 0;
 }

@@ -151,6 +151,8 @@ class StagedTable : public Staged {
   }
   // The number of committed rows; the caller holds mutex().
   size_t LockedSize() const { return rows_.size(); }
+  // One past the largest committed id; the caller holds mutex().
+  int64_t LockedEndId() const { return next_id_; }
   // Committed rows from `first_id` on, in id order; the caller holds mutex().
   template <typename Fn>
   void LockedScanFrom(int64_t first_id, Fn&& fn) const {

@@ -29,8 +29,11 @@ AmlCustomer Customer() {
   return c;
 }
 
-void Answer(AmlCustomer& c, AmlQuestion q, std::string_view value) {
-  c.answers[size_t(q)] = AmlAnswer{std::string(Info(q).default_answer), std::string(value), 1};
+// An answer written on 2026-11-01, the day before the runs of groups 1 and 2 below.
+void Answer(AmlCustomer& c, AmlQuestion q, std::string_view value,
+            std::string_view written = "2026-11-01") {
+  c.answers[size_t(q)] =
+      AmlAnswer{std::string(Info(q).default_answer), std::string(value), Day(written) * 86400 + 3600};
 }
 
 void Deposit(AmlCustomer& c, std::string_view day, std::string_view eur,
@@ -140,6 +143,19 @@ TEST_CASE("aml 1.1: monthly savings above gross monthly income") {
   CHECK(o.skips[0].answer == "KYC_GrossMonthlyIncome");
   CHECK(o.skips[0].value == "lots");
   CHECK(o.skips[0].flag == "1.1");
+}
+
+TEST_CASE("aml groups 1 and 2: only a flag whose inputs changed the day before") {
+  AmlCustomer c = Customer();
+  Answer(c, AmlQuestion::kGrossMonthlyIncome, "3000", "2026-10-20");
+  Answer(c, AmlQuestion::kMonthlySavings, "4000", "2026-10-20");
+  CHECK_FALSE(Run("1.1", Sub("1.1"), c, "2026-11-02").hit());  // written long before
+  CHECK(Run("1.1", Sub("1.1"), c, "2026-10-21").hit());        // the day after
+  Answer(c, AmlQuestion::kGrossMonthlyIncome, "3500");         // one input changed on 11-01
+  CHECK(Run("1.1", Sub("1.1"), c, "2026-11-02").hit());
+  // A repeat of the same day is dropped by its key.
+  AmlSeen seen = [](std::string_view key) { return key == "answers:2026-11-01"; };
+  CHECK_FALSE(Run("1.1", Sub("1.1"), c, "2026-11-02", seen).hit());
 }
 
 TEST_CASE("aml 1.2: upper capital to invest below 12 times monthly savings") {
