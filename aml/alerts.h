@@ -72,6 +72,7 @@ struct AmlAlertFilter {
 
 class AmlAlertSet : public StagedTable<AmlAlert> {
  public:
+  bool InSnapshot() const override { return false; }  // read on its own
   RowPage<AmlAlert> List(const AmlAlertFilter& f) const;  // any thread, newest first
   // Writer strand: the open alert of (brand, customer, flag), or null.
   Ptr StagedFindOpen(std::string_view brand, int64_t customer_id, std::string_view flag) const;
@@ -101,6 +102,7 @@ struct AmlHitKey {
 
 class AmlHitKeySet : public StagedTable<AmlHitKey> {
  public:
+  bool InSnapshot() const override { return false; }  // read on its own
   // Any thread / writer strand: has (brand, customer, flag, key) been raised?
   bool Seen(std::string_view brand, int64_t customer_id, std::string_view flag,
             std::string_view key) const;

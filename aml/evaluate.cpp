@@ -156,44 +156,20 @@ std::vector<const AmlTx*> OfType(const AmlCustomer& c, AmlPeriod p, TxType type)
   return out;
 }
 
-// Proleptic Gregorian civil dates ⇄ days since 1970-01-01 (H. Hinnant's algorithms).
-struct Civil {
-  int64_t y, m, d;
-};
-Civil CivilOf(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  return {yoe + era * 400 + (m <= 2), m, d};
-}
-int64_t DaysOf(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 int64_t Whole(Decimal d) { return int64_t(d.units() / Decimal::FromInt(1).units()); }
 
 }  // namespace
 
 int64_t MonthStart(int64_t day) {
-  const Civil c = CivilOf(day);
-  return DaysOf(c.y, c.m, 1);
+  const CivilDate c = CivilOf(day);
+  return DayFromCivil(c.year, c.month, 1);
 }
 
 int64_t AddMonths(int64_t month_start, int64_t n) {
-  const Civil c = CivilOf(month_start);
-  int64_t months = c.y * 12 + (c.m - 1) + n;  // months since year 0
+  const CivilDate c = CivilOf(month_start);
+  const int64_t months = c.year * 12 + (c.month - 1) + n;  // months since year 0
   const int64_t y = months >= 0 ? months / 12 : -((11 - months) / 12);
-  return DaysOf(y, months - y * 12 + 1, 1);
+  return DayFromCivil(y, months - y * 12 + 1, 1);
 }
 
 std::string MonthText(int64_t day) { return DayText(day).substr(0, 7); }

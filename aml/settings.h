@@ -54,6 +54,7 @@ struct AnswerChange {
 
 class AnswerChangeSet : public StagedTable<AnswerChange> {
  public:
+  bool InSnapshot() const override { return false; }  // read on its own
   // Any thread: who changed answers on `day`.
   std::vector<Ptr> OnDay(int64_t day) const;
   // Writer strand: already logged for that day?
@@ -88,6 +89,7 @@ struct AmlRun {
 
 class AmlRunSet : public StagedTable<AmlRun> {
  public:
+  bool InSnapshot() const override { return false; }  // read on its own
   // Any thread: the latest date the scheduler ran, if any.
   std::optional<int64_t> LastScheduled() const;
 

@@ -32,8 +32,17 @@ Status WriteBatch::EndWrite(bool ok) {
   return db_.ExecCached("RELEASE write");
 }
 
-void WriteBatch::Publish() {
-  for (auto* s : touched_) s->Publish();
+void WriteBatch::Publish(std::shared_mutex* snapshot) {
+  {
+    std::unique_lock<std::shared_mutex> lock;
+    if (snapshot) lock = std::unique_lock(*snapshot);
+    for (auto* s : touched_) {
+      if (s->InSnapshot()) s->Publish();
+    }
+  }
+  for (auto* s : touched_) {
+    if (!s->InSnapshot()) s->Publish();
+  }
   touched_.clear();
   on_rollback_.clear();
 }
@@ -146,12 +155,7 @@ void WriterQueue::RunBatch(std::vector<Item>& items) {
     if (Status s = fault_(); !s.ok()) return fail(&batch, s);
   }
   if (Status s = txn.Commit(); !s.ok()) return fail(&batch, s);
-  if (publish_mutex_) {
-    std::unique_lock lock(*publish_mutex_);
-    batch.Publish();
-  } else {
-    batch.Publish();
-  }
+  batch.Publish(publish_mutex_);
   batch.RunAfterCommit();
   stats_.transactions.fetch_add(1, std::memory_order_relaxed);
   stats_.writes.fetch_add(items.size(), std::memory_order_relaxed);

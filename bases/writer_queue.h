@@ -51,7 +51,9 @@ class WriteBatch final : public StagingBatch {
   [[nodiscard]] Status BeginWrite();
   [[nodiscard]] Status EndWrite(bool ok);
 
-  void Publish();          // after COMMIT: staged memory becomes visible
+  // After COMMIT: staged memory becomes visible; the tables InSnapshot() under
+  // `snapshot` (held exclusively) when given, the others after it.
+  void Publish(std::shared_mutex* snapshot = nullptr);
   void RunAfterCommit();   // then the AfterCommit functions
   void Discard();          // after a failure: staged memory and AfterCommit are dropped
 

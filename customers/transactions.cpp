@@ -41,10 +41,10 @@ void WriteTotalsFields(JsonOut& o, const Totals& t) {
   o.Key("exchanges_eur").Str(t.exchanges.eur.ToString(2)).Key("exchanges_count").Int(t.exchanges.count);
 }
 
-// Howard Hinnant's days_from_civil / civil_from_days.
 int64_t DayOf(int64_t s) { return s >= 0 ? s / 86400 : -((-s + 86399) / 86400); }
 
-std::string DayText(int64_t z) {
+// Howard Hinnant's civil_from_days / days_from_civil.
+CivilDate CivilOf(int64_t z) {
   z += 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const int64_t doe = z - era * 146097;
@@ -53,21 +53,30 @@ std::string DayText(int64_t z) {
   const int64_t mp = (5 * doy + 2) / 153;
   const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+  return {yoe + era * 400 + (m <= 2), m, d};
 }
 
-std::optional<int64_t> ParseDay(std::string_view text) {
-  if (!IsIsoDate(text)) return std::nullopt;
-  int64_t y = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
-  const int64_t m = (text[5] - '0') * 10 + (text[6] - '0');
-  const int64_t d = (text[8] - '0') * 10 + (text[9] - '0');
+int64_t DayFromCivil(int64_t y, int64_t m, int64_t d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
   const int64_t yoe = y - era * 400;
   const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
+}
+
+std::string DayText(int64_t z) {
+  const CivilDate c = CivilOf(z);
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+std::optional<int64_t> ParseDay(std::string_view text) {
+  if (!IsIsoDate(text)) return std::nullopt;
+  const int64_t y =
+      (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  const int64_t m = (text[5] - '0') * 10 + (text[6] - '0');
+  const int64_t d = (text[8] - '0') * 10 + (text[9] - '0');
+  return DayFromCivil(y, m, d);
 }
 
 RowPage<Transaction> TransactionSet::List(const TransactionFilter& f) const {

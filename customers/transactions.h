@@ -70,6 +70,11 @@ struct DailyTotals {
 
 // UTC days since 1970-01-01 ⇄ "YYYY-MM-DD" (proleptic Gregorian).
 int64_t DayOf(int64_t unix_seconds);
+struct CivilDate {
+  int64_t year, month, day;  // month 1–12, day 1–31
+};
+CivilDate CivilOf(int64_t day);
+int64_t DayFromCivil(int64_t year, int64_t month, int64_t day);
 std::string DayText(int64_t day);
 std::optional<int64_t> ParseDay(std::string_view text);
 

@@ -51,6 +51,7 @@ struct AuditFilter {
 // without walking the whole trail.
 class AuditLog : public StagedTable<AuditRow> {
  public:
+  bool InSnapshot() const override { return false; }  // read on its own
   // Any thread: matching rows in ascending id order, at most f.limit of them.
   std::vector<Ptr> List(const AuditFilter& f) const;
 

@@ -13,6 +13,10 @@ class Staged {
   virtual void Discard() = 0;    // the batch failed: forget staged changes
   virtual void BeginWrite() = 0; // one write of the batch starts: remember how to undo it
   virtual void UndoWrite() = 0;  // that write failed: drop what it staged
+  // Whether readers combine this table with others under the base's snapshot lock (a
+  // profile with its steps and documents). Tables read on their own (audit, AML) publish
+  // after that lock is released, so a large batch of them holds no profile read up.
+  virtual bool InSnapshot() const { return true; }
 };
 
 // The open batch of a base's writer (bases/writer_queue.h's WriteBatch), as a table sees
