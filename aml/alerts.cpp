@@ -31,12 +31,12 @@ void WriteAlert(JsonOut& o, const AmlAlert& a, bool all_evidence) {
   o.Key("status").Str(kAmlAlertStatusNames[size_t(a.status)]);
   o.Key("period_from").Str(DayText(a.period_from)).Key("period_to").Str(DayText(a.period_to));
   o.Key("explanation").Str(a.explanation);
-  o.Key("evidence").BeginArray();
-  for (size_t i = all_evidence || a.evidence.empty() ? 0 : a.evidence.size() - 1;
-       i < a.evidence.size(); ++i) {
-    o.Raw(a.evidence[i]);
+  if (all_evidence) {
+    o.Key("evidence").BeginArray();
+    for (const std::string& hit : a.evidence) o.Raw(hit);
+    o.EndArray();
   }
-  o.EndArray().Key("hits").Int(a.hits);
+  o.Key("hits").Int(a.hits);
   o.Key("assigned_to").OptInt(a.assigned_to);
   o.Key("resolution");
   a.resolution.empty() ? o.Null() : o.Str(a.resolution);

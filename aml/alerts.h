@@ -54,8 +54,8 @@ struct AmlAlert {
 inline constexpr size_t kMaxEvidence = 12;
 void WriteAmlAlert(JsonOut& o, const AmlAlert& a);
 std::string AmlAlertJson(const AmlAlert& a);
-// What the audit trail stores: the alert with only its newest hit's evidence, so that a
-// row's size does not grow with the alert's history.
+// What the audit trail stores: the alert without its evidence (kept in the alert itself;
+// the explanation says what each hit found), so that a run's audit rows stay small.
 std::string AmlAlertAuditJson(const AmlAlert& a);
 // The evidence column: a JSON array of the hits, and back.
 std::string EvidenceJson(const std::vector<std::string>& hits);

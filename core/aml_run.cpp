@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <future>
 #include <map>
 #include <mutex>
@@ -91,6 +93,44 @@ struct Found {
   int64_t checked = 0;
 };
 
+// Hits handed from the evaluating threads to the thread that writes them, so that the
+// writes (bound by their commits) overlap the evaluation (bound by the CPU).
+class HitQueue {
+ public:
+  void Push(std::vector<AmlHit>& hits) {
+    if (hits.empty()) return;
+    {
+      std::lock_guard lock(mu_);
+      std::move(hits.begin(), hits.end(), std::back_inserter(hits_));
+    }
+    hits.clear();
+    ready_.notify_one();
+  }
+  void Finish() {
+    {
+      std::lock_guard lock(mu_);
+      finished_ = true;
+    }
+    ready_.notify_one();
+  }
+  // Waits for `n` hits (or the end) and takes up to `n`; empty once all are taken.
+  std::vector<AmlHit> Take(size_t n) {
+    std::unique_lock lock(mu_);
+    ready_.wait(lock, [&] { return finished_ || hits_.size() >= n; });
+    const size_t k = std::min(n, hits_.size());
+    std::vector<AmlHit> out(std::make_move_iterator(hits_.begin()),
+                            std::make_move_iterator(hits_.begin() + std::ptrdiff_t(k)));
+    hits_.erase(hits_.begin(), hits_.begin() + std::ptrdiff_t(k));
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<AmlHit> hits_;
+  bool finished_ = false;
+};
+
 void Evaluate(const std::vector<Check>& checks, const AmlCustomer& c, int64_t date,
               const AmlSeen& seen, Found& out) {
   for (const Check& k : checks) {
@@ -119,9 +159,10 @@ void EvaluateAnswerChanges(const KycBase& kyc, const ChecksByBrand& checks, int6
 
 // Groups 3 and 4: every client record of a brand with such checks, in slices of ids over
 // `threads` threads. A customer also checked for its answers is not counted twice.
+// With `sink`, each slice's hits go there as soon as it is done; without, into `out`.
 Status EvaluatePeriods(const KycBase& kyc, const ChecksByBrand& checks, int64_t date,
                        bool use_seen, int threads,
-                       const std::set<std::pair<int64_t, std::string>>& done,
+                       const std::set<std::pair<int64_t, std::string>>& done, HitQueue* sink,
                        Found& out) {
   bool any = false;
   for (const auto& [brand, b] : checks) any = any || !b.on_period.empty();
@@ -173,6 +214,7 @@ Status EvaluatePeriods(const KycBase& kyc, const ChecksByBrand& checks, int64_t 
                             mine.hits, mine.skips);
           }
         }
+        if (sink) sink->Push(mine.hits);
       }
     } catch (const std::exception& e) {
       failed[worker] = Error(Code::kInternal, "AML run: {}", e.what());
@@ -224,37 +266,45 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
   Found found;
   std::set<std::pair<int64_t, std::string>> done;
   EvaluateAnswerChanges(kyc, checks, request.date, found, done);
-  if (Status s = EvaluatePeriods(kyc, checks, request.date, true, core.options().aml_threads,
-                                 done, found);
-      !s.ok()) {
-    return s;
-  }
-  std::sort(found.hits.begin(), found.hits.end(), [](const AmlHit& a, const AmlHit& b) {
-    return std::tie(a.brand, a.customer_id, a.flag->id) <
-           std::tie(b.brand, b.customer_id, b.flag->id);
+  HitQueue queue;
+  queue.Push(found.hits);
+  Status evaluated = Status::Ok();
+  std::jthread evaluator([&] {
+    evaluated = EvaluatePeriods(kyc, checks, request.date, true, core.options().aml_threads, done,
+                                &queue, found);
+    queue.Finish();
   });
 
   AmlRunResult result;
   result.date = request.date;
-  result.customers_checked = found.checked;
-  // Short writes: a slice of hits per writer transaction, so other writes interleave.
+  // Short writes: 1,000 hits per writer transaction, so other writes interleave; each
+  // batch in (brand, customer, flag) order.
   constexpr size_t kHitsPerWrite = 1000;
-  for (size_t first = 0; first < found.hits.size(); first += kHitsPerWrite) {
-    const size_t last = std::min(found.hits.size(), first + kHitsPerWrite);
+  Status written = Status::Ok();
+  for (auto hits = queue.Take(kHitsPerWrite); !hits.empty(); hits = queue.Take(kHitsPerWrite)) {
+    if (!written.ok()) continue;  // drain: the evaluation finishes, nothing more is written
+    std::sort(hits.begin(), hits.end(), [](const AmlHit& a, const AmlHit& b) {
+      return std::tie(a.brand, a.customer_id, a.flag->id) <
+             std::tie(b.brand, b.customer_id, b.flag->id);
+    });
     AmlApplied applied;
     auto r = WriteAndWait(core, [&](WriteBatch& batch) -> Result<std::string> {
       KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror());
       AmlTxn aml(txn);
       applied = {};
-      for (size_t i = first; i < last; ++i) {
-        if (Status s = aml.ApplyHit(found.hits[i], applied); !s.ok()) return s;
+      for (const AmlHit& hit : hits) {
+        if (Status s = aml.ApplyHit(hit, applied); !s.ok()) return s;
       }
       return std::string();
     });
-    if (!r.ok()) return r.status();
+    written = r.status();
     result.alerts_created += applied.created;
     result.alerts_updated += applied.updated;
   }
+  evaluator.join();
+  if (!evaluated.ok()) return evaluated;
+  if (!written.ok()) return written;
+  result.customers_checked = found.checked;
   result.skipped_total = int64_t(found.skips.size());
   if (found.skips.size() > kMaxListedSkips) found.skips.resize(kMaxListedSkips);
   result.skipped = std::move(found.skips);
@@ -292,7 +342,8 @@ Result<AmlTestResult> TestAmlFlag(Core& core, const AmlSubscription& sub, int64_
   Found found;
   std::set<std::pair<int64_t, std::string>> done;
   EvaluateAnswerChanges(kyc, checks, date, found, done);
-  if (Status s = EvaluatePeriods(kyc, checks, date, false, core.options().aml_threads, done, found);
+  if (Status s = EvaluatePeriods(kyc, checks, date, false, core.options().aml_threads, done,
+                                 nullptr, found);
       !s.ok()) {
     return s;
   }
