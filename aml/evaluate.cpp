@@ -70,7 +70,18 @@ class Evidence {
     o_.Key(key).Int(n);
     return *this;
   }
-  // The transactions behind a hit: the first 100 listed, `transactions_total` counts all.
+  // The transactions summed by a hit, by id (MngGetTransactions shows them): the first 100,
+  // `transactions_total` counts all. A run raises many such hits: ids keep each small.
+  Evidence& TransactionIds(const std::vector<const AmlTx*>& txs) {
+    Close();
+    constexpr size_t kMaxListed = 100;
+    o_.Key("transactions_total").Int(int64_t(txs.size()));
+    o_.Key("transaction_ids").BeginArray();
+    for (size_t i = 0; i < txs.size() && i < kMaxListed; ++i) o_.Int(txs[i]->id);
+    o_.EndArray();
+    return *this;
+  }
+  // The deposits a hit is about (3.5, 3.6), each in full: the first 100.
   Evidence& Transactions(const std::vector<const AmlTx*>& txs) {
     Close();
     constexpr size_t kMaxListed = 100;
@@ -301,14 +312,14 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
       against += " (no gross monthly income answered)";
     }
     ev.Value("deposits_eur", sums.deposits).Count("deposits_count", sums.deposit_count);
-    ev.Value("threshold", threshold).Transactions(OfType(c, period, TxType::kDeposit));
+    ev.Value("threshold", threshold).TransactionIds(OfType(c, period, TxType::kDeposit));
     explanation = fmt::format("deposits in {} EUR {} > {}", when(), Money(sums.deposits), against);
   } else if (id == "3.3") {
     if (!s.x) return;
     const Sums sums = SumOver(c, period);
     if (sums.withdrawal_count < Whole(*s.x) || !fresh("month:" + MonthText(period.from))) return;
     ev.Count("withdrawals_count", sums.withdrawal_count)
-        .Transactions(OfType(c, period, TxType::kWithdrawal));
+        .TransactionIds(OfType(c, period, TxType::kWithdrawal));
     explanation = fmt::format("withdrawals in {}: {} ≥ X {}", when(), sums.withdrawal_count,
                               Whole(*s.x));
   } else if (id == "3.4") {
@@ -376,7 +387,7 @@ void EvaluateAmlFlag(const AmlFlagInfo& flag, const AmlSubscription& s, const Am
     if (!fresh("year:" + when())) return;
     ev.Answer(q, *in.Raw(q));
     ev.Value("deposits_eur", sums.deposits).Count("deposits_count", sums.deposit_count);
-    ev.Transactions(OfType(c, period, TxType::kDeposit));
+    ev.TransactionIds(OfType(c, period, TxType::kDeposit));
     explanation =
         sum ? fmt::format("deposits in {} EUR {} > yearly deposits answered {}", when(),
                           Money(sums.deposits), Money(*answered_sum))

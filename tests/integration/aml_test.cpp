@@ -70,7 +70,8 @@ TEST_CASE_FIXTURE(RunningServer, "aml over TCP: the seed's example, a repeated r
   CHECK(StrField(a41, "explanation") ==
         "deposits in 2025-12..2026-11 EUR 12,000.00 > yearly deposits answered 10,000.00");
   CHECK(StrField(a41["evidence"][0], "deposits_eur") == "12000.00");
-  CHECK(a41["evidence"][0]["transactions"].Size() == 8);
+  CHECK(a41["evidence"][0]["transaction_ids"].Size() == 8);
+  CHECK(IntField(a41["evidence"][0], "transactions_total") == 8);
   const int64_t id = IntField(a41, "id");
 
   run = CallOk(*staff, "MngRunAmlChecks", R"({"date":"2026-12-01"})");

@@ -199,7 +199,7 @@ TEST_CASE_FIXTURE(AmlTest, "aml groups 3 and 4: the seed's example against real 
   auto alerts32 = Alerts(R"({"flag":"3.2"})");
   const auto& a32 = alerts32["items"][0];
   CHECK(std::string(a32["explanation"].GetString()) == "deposits in 2026-10 EUR 2,100.00 > X 2,000.00");
-  CHECK(a32["evidence"][0]["transactions"].Size() == 2);
+  CHECK(a32["evidence"][0]["transaction_ids"].Size() == 2);
   auto alerts33 = Alerts(R"({"flag":"3.3"})");
   CHECK(std::string(alerts33["items"][0]["explanation"].GetString()) ==
         "withdrawals in 2026-10: 2 ≥ X 2");
