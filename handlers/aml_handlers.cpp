@@ -13,14 +13,6 @@ namespace {
 
 std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
-std::string ReadBrand(ParamReader& p) {
-  std::string brand = p.String("brand", 64);
-  if (p.ok() && !IsValidBrand(brand)) {
-    p.Fail(Status(Code::kBadRequest, "field 'brand' must match [A-Za-z0-9_.-]{1,64}"));
-  }
-  return brand;
-}
-
 const AmlFlagInfo* ReadFlag(ParamReader& p) {
   std::string id = p.String("flag", 8);
   if (!p.ok()) return nullptr;

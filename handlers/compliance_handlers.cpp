@@ -153,10 +153,7 @@ Result<std::string> MngGetKycTiers(Call& c) {
 Result<std::string> MngAddComplianceRule(Call& c) {
   ParamReader p(c.params);
   auto r = std::make_shared<ComplianceRule>();
-  r->brand = p.String("brand", 64);
-  if (p.ok() && !IsValidBrand(r->brand)) {
-    p.Fail(Status(Code::kBadRequest, "field 'brand' must match [A-Za-z0-9_.-]{1,64}"));
-  }
+  r->brand = ReadBrand(p);
   ReadRuleFields(p, *r, true);
   if (Status s = p.Finish(); !s.ok()) return s;
   KycTxn kyc = KycTxnOf(c);

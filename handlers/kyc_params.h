@@ -17,16 +17,23 @@ struct CustomerKey {
   std::string brand;
 };
 
+// Reads a required brand ([A-Za-z0-9_.-]{1,64}).
+inline std::string ReadBrand(ParamReader& p) {
+  std::string brand = p.String("brand", 64);
+  if (p.ok() && !IsValidBrand(brand)) {
+    p.Fail(Status(Code::kBadRequest, "field 'brand' must match [A-Za-z0-9_.-]{1,64}"));
+  }
+  return brand;
+}
+
 // Reads customer_id (>= 1) and brand ([A-Za-z0-9_.-]{1,64}); both required.
 inline CustomerKey ReadCustomer(ParamReader& p) {
   CustomerKey k;
   k.customer_id = p.Int("customer_id");
-  k.brand = p.String("brand", 64);
-  if (!p.ok()) return k;
-  if (k.customer_id < 1) p.Fail(Status(Code::kBadRequest, "field 'customer_id' must be >= 1"));
-  else if (!IsValidBrand(k.brand)) {
-    p.Fail(Status(Code::kBadRequest, "field 'brand' must match [A-Za-z0-9_.-]{1,64}"));
+  if (p.ok() && k.customer_id < 1) {
+    p.Fail(Status(Code::kBadRequest, "field 'customer_id' must be >= 1"));
   }
+  k.brand = ReadBrand(p);
   return k;
 }
 
