@@ -33,7 +33,9 @@ Status WriteBatch::EndWrite(bool ok) {
 }
 
 void WriteBatch::Publish(std::shared_mutex* snapshot) {
-  {
+  const bool any = std::any_of(touched_.begin(), touched_.end(),
+                               [](const Staged* s) { return s->InSnapshot(); });
+  if (any) {  // a batch of audit or AML rows alone never waits for the readers
     std::unique_lock<std::shared_mutex> lock;
     if (snapshot) lock = std::unique_lock(*snapshot);
     for (auto* s : touched_) {
