@@ -99,7 +99,7 @@ TEST_CASE("aml: answer values parse exactly, never as zero") {
   CHECK_FALSE(ParseCountAnswer("six"));
 }
 
-TEST_CASE("aml: answers merge; the newest write of a name wins") {
+TEST_CASE("aml: answers merge, the newest write of a name wins") {
   AmlQuestionMap map;
   map.names[size_t(AmlQuestion::kMonthlySavings)] = "Savings";
   std::vector<AnswerSource> sources{
