@@ -229,6 +229,30 @@ TEST_CASE_FIXTURE(AmlTest, "aml 3.5 in real time: raised by the deposit, not aga
   CHECK(Int(run, "alerts_updated") == 0);
 }
 
+TEST_CASE_FIXTURE(AmlTest, "aml 3.6 in real time: a politically exposed customer's deposit, each once") {
+  Flag("3.6", "{}", R"(,"realtime":true)");
+  Customer(kCustA, R"("is_pep":true)");
+  Customer(kCustB);
+  Level1(kCustA);
+  Level1(kCustB);
+  h_.clock().Set(At("2026-10-20"));
+  Tx(kCustB, "deposit", "50000", "2026-10-20");  // not politically exposed
+  CHECK(Int(Alerts(), "total") == 0);
+  Tx(kCustA, "withdrawal", "10", "2026-10-20");  // not a deposit
+  CHECK(Int(Alerts(), "total") == 0);
+  Tx(kCustA, "deposit", "10", "2026-10-20");
+  h_.clock().Set(At("2026-10-21"));
+  Tx(kCustA, "deposit", "20", "2026-10-21");
+  auto alerts = Alerts();
+  REQUIRE(Int(alerts, "total") == 1);  // the second deposit joined the open alert
+  CHECK(Int(alerts["items"][0], "hits") == 2);
+  CHECK(Str(alerts["items"][0], "period_to") == "2026-10-21");
+  h_.clock().Set(At("2026-11-01"));
+  auto run = RunOn("2026-11-01");
+  CHECK(Int(run, "alerts_created") == 0);
+  CHECK(Int(run, "alerts_updated") == 0);
+}
+
 TEST_CASE_FIXTURE(AmlTest, "aml alerts: assign, resolve, escalation raises the risk level, dealers read only") {
   Flag("2.2", R"({"x":"100"})");
   Customer(kCustA, R"("kyc_answers":{"KYC_StartingAmount":"500"})");
