@@ -1,6 +1,7 @@
 #include "bases/writer_queue.h"
 
 #include <algorithm>
+#include <future>
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -94,6 +95,13 @@ void WriterQueue::Submit(WriteFn fn, WriteDone done) {
     scheduled_ = true;
     boost::asio::post(strand_, [this] { Drain(); });
   }
+}
+
+Result<std::string> WriterQueue::SubmitAndWait(WriteFn fn) {
+  std::promise<Result<std::string>> done;
+  auto result = done.get_future();
+  Submit(std::move(fn), [&done](Result<std::string> r) { done.set_value(std::move(r)); });
+  return result.get();
 }
 
 void WriterQueue::Drain() {

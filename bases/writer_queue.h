@@ -87,6 +87,9 @@ class WriterQueue {
   // Queues a write. `done` is called exactly once, on the writer strand, after commit.
   // Thread-safe.
   void Submit(WriteFn fn, WriteDone done);
+  // Submit, then blocks until the write committed (or failed) and returns its result. Never
+  // from the writer's own strand (it would wait for itself).
+  Result<std::string> SubmitAndWait(WriteFn fn);
 
   // True once a commit has failed; later writes answer `internal` at once.
   bool failed() const { return failed_.load(); }

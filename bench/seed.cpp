@@ -26,10 +26,7 @@ constexpr Code3 kSteps[3] = {{"proof_id", "Proof of identity"},
                              {"source_of_funds", "Source of funds"}};
 
 Status Wait(WriterQueue& q, WriteFn fn) {
-  std::promise<Result<std::string>> done;
-  auto f = done.get_future();
-  q.Submit(std::move(fn), [&done](Result<std::string> r) { done.set_value(std::move(r)); });
-  auto r = f.get();
+  auto r = q.SubmitAndWait(std::move(fn));
   return r.ok() ? Status::Ok() : r.status();
 }
 

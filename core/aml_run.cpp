@@ -131,19 +131,25 @@ class HitQueue {
   bool finished_ = false;
 };
 
-void Evaluate(const std::vector<Check>& checks, const AmlCustomer& c, int64_t date,
-              const AmlSeen& seen, Found& out) {
+// Evaluates `checks` for one customer. With `raised`, a key already raised for (customer,
+// flag) is left out (a run); without, earlier hits are ignored (a dry run).
+void Evaluate(const std::vector<Check>& checks, const AmlCustomer& c, const AmlHitKeySet* raised,
+              Found& out) {
   for (const Check& k : checks) {
     if (!k.sub->Covers(c.type)) continue;
-    EvaluateAmlFlag(*k.flag, *k.sub, c, k.period, seen, out.hits,
-                    out.skips);
+    AmlSeen seen;
+    if (raised) {
+      seen = [&](std::string_view key) {
+        return raised->Seen(c.brand, c.customer_id, k.flag->id, key);
+      };
+    }
+    EvaluateAmlFlag(*k.flag, *k.sub, c, k.period, seen, out.hits, out.skips);
   }
 }
 
 // Groups 1 and 2: the customers whose answers changed the day before `date`.
-// (Their hits are keyed by the day of the answers: a repeated run is dropped when raised.)
 void EvaluateAnswerChanges(const KycBase& kyc, const ChecksByBrand& checks, int64_t date,
-                           Found& out,
+                           const AmlHitKeySet* raised, Found& out,
                            std::set<std::pair<int64_t, std::string>>& done) {
   for (const auto& change : kyc.aml().answer_changes().OnDay(date - 1)) {
     auto b = checks.find(change->brand);
@@ -152,7 +158,7 @@ void EvaluateAnswerChanges(const KycBase& kyc, const ChecksByBrand& checks, int6
     auto rec = kyc.clients().clients().Find(change->customer_id, change->brand);
     AmlCustomer c = CustomerOf(change->customer_id, change->brand, rec.get());
     c.answers = AnswersOf(kyc, b->second.map, c.customer_id, c.brand, rec.get());
-    Evaluate(b->second.on_answers, c, date, nullptr, out);
+    Evaluate(b->second.on_answers, c, raised, out);
     ++out.checked;
   }
 }
@@ -161,7 +167,7 @@ void EvaluateAnswerChanges(const KycBase& kyc, const ChecksByBrand& checks, int6
 // `threads` threads. A customer also checked for its answers is not counted twice.
 // With `sink`, each slice's hits go there as soon as it is done; without, into `out`.
 Status EvaluatePeriods(const KycBase& kyc, const ChecksByBrand& checks, int64_t date,
-                       bool use_seen, int threads,
+                       const AmlHitKeySet* raised, int threads,
                        const std::set<std::pair<int64_t, std::string>>& done, HitQueue* sink,
                        Found& out) {
   bool any = false;
@@ -169,7 +175,6 @@ Status EvaluatePeriods(const KycBase& kyc, const ChecksByBrand& checks, int64_t 
   if (!any) return Status::Ok();
   const auto& records = kyc.clients().clients();
   const auto& transactions = kyc.clients().transactions();
-  const auto& hit_keys = kyc.aml().hit_keys();
   const int64_t end = records.EndId();
   constexpr int64_t kSlice = 4096;
   std::atomic<int64_t> next{0};
@@ -202,17 +207,7 @@ Status EvaluatePeriods(const KycBase& kyc, const ChecksByBrand& checks, int64_t 
           if (bc.period_reads_answers) {
             c.answers = AnswersOf(kyc, bc.map, c.customer_id, c.brand, rec.get());
           }
-          for (const Check& k : bc.on_period) {
-            if (!k.sub->Covers(c.type)) continue;
-            AmlSeen seen_flag;
-            if (use_seen) {
-              seen_flag = [&](std::string_view key) {
-                return hit_keys.Seen(c.brand, c.customer_id, k.flag->id, key);
-              };
-            }
-            EvaluateAmlFlag(*k.flag, *k.sub, c, k.period, seen_flag,
-                            mine.hits, mine.skips);
-          }
+          Evaluate(bc.on_period, c, raised, mine);
         }
         if (sink) sink->Push(mine.hits);
       }
@@ -239,15 +234,6 @@ std::vector<SubPtr> EnabledOf(const KycBase& kyc, const std::optional<std::strin
   return kyc.aml().subscriptions().Enabled();
 }
 
-// Submits `fn` to the kyc writer and waits for its commit.
-Result<std::string> WriteAndWait(Core& core, WriteFn fn) {
-  std::promise<Result<std::string>> done;
-  auto future = done.get_future();
-  core.kyc().writer().Submit(std::move(fn), [&done](Result<std::string> r) {
-    done.set_value(std::move(r));
-  });
-  return future.get();
-}
 
 }  // namespace
 
@@ -265,13 +251,14 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
 
   Found found;
   std::set<std::pair<int64_t, std::string>> done;
-  EvaluateAnswerChanges(kyc, checks, request.date, found, done);
+  const AmlHitKeySet* raised = &kyc.aml().hit_keys();
+  EvaluateAnswerChanges(kyc, checks, request.date, raised, found, done);
   HitQueue queue;
   queue.Push(found.hits);
   Status evaluated = Status::Ok();
   std::jthread evaluator([&] {
-    evaluated = EvaluatePeriods(kyc, checks, request.date, true, core.options().aml_threads, done,
-                                &queue, found);
+    evaluated = EvaluatePeriods(kyc, checks, request.date, raised, core.options().aml_threads,
+                                done, &queue, found);
     queue.Finish();
   });
 
@@ -288,7 +275,7 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
              std::tie(b.brand, b.customer_id, b.flag->id);
     });
     AmlApplied applied;
-    auto r = WriteAndWait(core, [&](WriteBatch& batch) -> Result<std::string> {
+    auto r = kyc.writer().SubmitAndWait([&](WriteBatch& batch) -> Result<std::string> {
       KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror());
       AmlTxn aml(txn);
       applied = {};
@@ -322,7 +309,7 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
   run->skipped = result.skipped_total;
   run->elapsed_ms = result.elapsed_ms;
   run->started_at = started_at;
-  auto r = WriteAndWait(core, [&](WriteBatch& batch) -> Result<std::string> {
+  auto r = kyc.writer().SubmitAndWait([&](WriteBatch& batch) -> Result<std::string> {
     KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror());
     if (Status s = AmlTxn(txn).RecordRun(run); !s.ok()) return s;
     return std::string();
@@ -341,8 +328,8 @@ Result<AmlTestResult> TestAmlFlag(Core& core, const AmlSubscription& sub, int64_
   const ChecksByBrand checks = ChecksOf(kyc, {shared}, date, false);
   Found found;
   std::set<std::pair<int64_t, std::string>> done;
-  EvaluateAnswerChanges(kyc, checks, date, found, done);
-  if (Status s = EvaluatePeriods(kyc, checks, date, false, core.options().aml_threads, done,
+  EvaluateAnswerChanges(kyc, checks, date, nullptr, found, done);
+  if (Status s = EvaluatePeriods(kyc, checks, date, nullptr, core.options().aml_threads, done,
                                  nullptr, found);
       !s.ok()) {
     return s;

@@ -98,23 +98,17 @@ Result<bool> Core::BootstrapAdmin(const std::string& password) {
   if (Status s = CheckPassword(*this, password); !s.ok()) return s;
   auto hash = HashPassword(password);  // before the writer: no slow work in a transaction
   if (!hash.ok()) return hash.status();
-  std::promise<Result<std::string>> done;
-  auto fut = done.get_future();
-  staff_->writer().Submit(
+  auto r = staff_->writer().SubmitAndWait(
       [this, m = NewManager{"admin", std::move(hash.value()), SessionType::kAdmin,
                             "Administrator"}](WriteBatch& batch) -> Result<std::string> {
         return AddManager(*this, batch, m, Actor{"system", std::nullopt, ""});
-      },
-      [&done](Result<std::string> r) { done.set_value(std::move(r)); });
-  auto r = fut.get();
+      });
   if (!r.ok()) return r.status();
   return true;
 }
 
 Status Core::ReconcileCustomers() {
-  std::promise<Result<std::string>> done;
-  auto fut = done.get_future();
-  customers_->writer().Submit(
+  auto r = customers_->writer().SubmitAndWait(
       [this](WriteBatch& batch) -> Result<std::string> {
         int64_t now = clock_.Now();
         // Every profile in id order; copied out so the profiles' lock is not held while
@@ -131,9 +125,7 @@ Status Core::ReconcileCustomers() {
           if (!s.ok()) return s;
         }
         return std::string("{}");
-      },
-      [&done](Result<std::string> r) { done.set_value(std::move(r)); });
-  auto r = fut.get();
+      });
   return r.ok() ? Status::Ok() : r.status();
 }
 
