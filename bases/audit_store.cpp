@@ -5,13 +5,13 @@ namespace kyc {
 Status AuditStore::Open(Db& db) {
   auto ins = db.Prepare(
       "INSERT INTO audit(id, at, actor_type, actor_id, session_type, action, entity, entity_id,"
-      " customer_id, brand, before, after, reason) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " customer_id, brand, before, after, reason, approved_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!ins.ok()) return ins.status();
   insert_ = std::move(ins.value());
 
   auto q = db.Prepare(
       "SELECT id, at, actor_type, actor_id, session_type, action, entity, entity_id, customer_id,"
-      " brand, before, after, reason FROM audit ORDER BY id");
+      " brand, before, after, reason, approved_by FROM audit ORDER BY id");
   if (!q.ok()) return q.status();
   Status loaded = q->ForEachRow([&]() -> Status {
     auto r = std::make_shared<AuditRow>();
@@ -26,6 +26,7 @@ Status AuditStore::Open(Db& db) {
     r->before = q->Text(10);
     r->after = q->Text(11);
     r->reason = q->Text(12);
+    r->actor.approved_by = q->OptInt(13);
     log_.Load(std::move(r));
     return Status::Ok();
   });
@@ -39,6 +40,7 @@ Status AuditStore::Append(WriteBatch& batch, AuditRow row) {
   insert_.Bind(5, row.actor.session_type).Bind(6, row.action).Bind(7, row.entity);
   insert_.Bind(8, row.entity_id).Bind(9, row.customer_id).Bind(10, row.brand);
   insert_.Bind(11, row.before).Bind(12, row.after).Bind(13, row.reason);
+  insert_.Bind(14, row.actor.approved_by);
   if (Status s = insert_.Exec(); !s.ok()) return s;
   log_.Stage(batch, std::make_shared<const AuditRow>(std::move(row)));
   return Status::Ok();

@@ -8,7 +8,9 @@
 
 namespace kyc {
 
-// The CREATE TABLE statement each base with an audit table includes in its schema.
+// The CREATE TABLE statement each base with an audit table includes in its schema; a
+// later migration of each adds `approved_by INTEGER` (the second person of a four-eyes
+// change, issue 15).
 inline constexpr std::string_view kAuditSchema = R"sql(
 CREATE TABLE audit(
   id INTEGER PRIMARY KEY,

@@ -1,5 +1,7 @@
 #include "bases/client_store.h"
 
+#include <algorithm>
+
 #include <rapidjson/document.h>
 
 namespace kyc {
@@ -176,7 +178,9 @@ Status ClientStore::Prepare(Db& db) {
                   "documents", "address", "phone", "email", "tax_residence_country", "tin",
                   "source_of_funds", "profession_category", "annual_income_bracket", "is_pep",
                   "pep_details", "risk_score_ai", "kyc_answers", "is_blocked", "block_reason",
-                  "blocked_by", "blocked_at", "created_at", "updated_at", "kyc_answers_at"})},
+                  "blocked_by", "blocked_at", "created_at", "updated_at", "kyc_answers_at",
+                  "account_status", "account_status_reason", "account_status_at",
+                  "account_hold", "account_hold_reason"})},
       {&put_transaction_,
        "INSERT INTO transactions(id, client_id, customer_id, brand, type, amount, currency,"
        " eur_amount, external_id, at, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -222,7 +226,9 @@ Status ClientStore::LoadClients(Db& db) {
       " birth_country, birth_city, nationality, gender, documents, address, phone, email,"
       " tax_residence_country, tin, source_of_funds, profession_category,"
       " annual_income_bracket, is_pep, pep_details, risk_score_ai, kyc_answers, is_blocked,"
-      " block_reason, blocked_by, blocked_at, created_at, updated_at, kyc_answers_at FROM clients"
+      " block_reason, blocked_by, blocked_at, created_at, updated_at, kyc_answers_at,"
+      " account_status, account_status_reason, account_status_at, account_hold,"
+      " account_hold_reason FROM clients"
       " ORDER BY id");
   if (!q.ok()) return q.status();
   return q->ForEachRow([&]() -> Status {
@@ -259,6 +265,11 @@ Status ClientStore::LoadClients(Db& db) {
     r->created_at = q->Int(29);
     r->updated_at = q->Int(30);
     r->kyc_answers_at = q->Text(31);
+    r->account_status = ParseAccountStatus(q->Text(32)).value_or(AccountStatus::kRegistered);
+    r->account_status_reason = q->Text(33);
+    r->account_status_at = q->Int(34);
+    r->account_hold = static_cast<StaffHold>(std::clamp<int64_t>(q->Int(35), 0, 2));
+    r->account_hold_reason = q->Text(36);
     clients_.Load(std::move(r));
     return Status::Ok();
   });
@@ -417,6 +428,10 @@ Status ClientStore::Put(WriteBatch& batch, std::shared_ptr<const ClientRecord> r
   q.Bind(28, r->blocked_by).Bind(29, r->blocked_at);
   q.Bind(30, r->created_at).Bind(31, r->updated_at);
   BindText(q, 32, r->kyc_answers_at);
+  q.Bind(33, Name(r->account_status));
+  BindText(q, 34, r->account_status_reason);
+  q.Bind(35, r->account_status_at).Bind(36, int64_t(r->account_hold));
+  BindText(q, 37, r->account_hold_reason);
   if (Status s = q.Exec(); !s.ok()) return s;
   clients_.Stage(batch, std::move(r));
   return Status::Ok();

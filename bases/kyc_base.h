@@ -6,6 +6,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "bases/account_store.h"
 #include "bases/aml_store.h"
 #include "bases/base_file.h"
 #include "bases/audit_store.h"
@@ -35,6 +36,8 @@ class KycBase : public BaseFile {
   const ClientStore& clients() const { return clients_; }
   // AML subscriptions, question maps, alerts, hit keys, answer changes, runs.
   const AmlStore& aml() const { return aml_; }
+  // Permissions per account status, four-eyes approval requests.
+  const AccountStore& accounts() const { return accounts_; }
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
@@ -52,6 +55,7 @@ class KycBase : public BaseFile {
   [[nodiscard]] Status PutDocument(WriteBatch& batch, std::shared_ptr<const Document> d);
   ClientStore& staged_clients() { return clients_; }
   AmlStore& staged_aml() { return aml_; }
+  AccountStore& staged_accounts() { return accounts_; }
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
     return audit_.Append(batch, std::move(row));
   }
@@ -75,6 +79,7 @@ class KycBase : public BaseFile {
   AuditStore audit_;
   ClientStore clients_;
   AmlStore aml_;
+  AccountStore accounts_;
   Stmt put_template_, put_profile_, put_step_, put_document_;
 };
 

@@ -8,6 +8,7 @@
 #include "bases/audit_store.h"
 #include "bases/kyc_base.h"
 #include "protocol/session_type.h"
+#include "staff/roles.h"
 
 namespace kyc {
 
@@ -18,11 +19,14 @@ struct Manager {
   SessionType session_type = SessionType::kManager;
   std::string name;
   bool disabled = false;
+  // Roles by job function (issue 15); empty: the default roles of the session type.
+  std::vector<std::string> roles;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
 
-// The public view of an account (no hash).
+// The public view of an account (no hash): its roles as set, and `effective_roles` (the
+// defaults of its session type when it has none).
 void WriteManager(JsonOut& out, const Manager& m);
 std::string ManagerJson(const Manager& m);
 // `login`: [A-Za-z0-9._@-]{1,64}.
@@ -46,6 +50,9 @@ class StaffBase : public BaseFile {
 
   // Writer strand only.
   ManagerSet& staged_managers() { return managers_; }
+  const RoleSet& roles() const { return roles_; }
+  RoleSet& staged_roles() { return roles_; }
+  [[nodiscard]] Status PutRole(WriteBatch& batch, std::shared_ptr<const Role> r);
   [[nodiscard]] Status PutManager(WriteBatch& batch, std::shared_ptr<const Manager> m);
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
     return audit_.Append(batch, std::move(row));
@@ -57,8 +64,9 @@ class StaffBase : public BaseFile {
   Status Load() override;
 
   ManagerSet managers_;
+  RoleSet roles_;
   AuditStore audit_;
-  Stmt put_manager_;
+  Stmt put_manager_, put_role_;
 };
 
 }  // namespace kyc

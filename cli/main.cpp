@@ -21,9 +21,13 @@
 namespace {
 
 std::string CommandHelp() {
-  std::string out = "Commands (access: S staff, A admin, C client, — none):\n";
+  std::string out =
+      "Commands (access: S staff, A admin, C client, — none; then the permission a staff\n"
+      "account's roles must grant):\n";
   for (const auto& c : kyc::Commands()) {
-    out += fmt::format("  {:<26} {:<4} {}\n", c.name, kyc::AccessLabel(c.access), c.summary);
+    std::string_view perm = c.permission == kyc::Perm::kNone ? "-" : kyc::Name(c.permission);
+    out += fmt::format("  {:<28} {:<4} {:<16} {}\n", c.name, kyc::AccessLabel(c.access), perm,
+                       c.summary);
   }
   return out;
 }

@@ -276,7 +276,8 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
     });
     AmlApplied applied;
     auto r = kyc.writer().SubmitAndWait([&](WriteBatch& batch) -> Result<std::string> {
-      KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror());
+      KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror(),
+                 core.options().accounts);
       AmlTxn aml(txn);
       applied = {};
       for (const AmlHit& hit : hits) {
@@ -310,7 +311,8 @@ Result<AmlRunResult> RunAmlChecks(Core& core, const AmlRunRequest& request) {
   run->elapsed_ms = result.elapsed_ms;
   run->started_at = started_at;
   auto r = kyc.writer().SubmitAndWait([&](WriteBatch& batch) -> Result<std::string> {
-    KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror());
+    KycTxn txn(kyc, batch, request.actor, core.clock().Now(), core.customer_mirror(),
+                 core.options().accounts);
     if (Status s = AmlTxn(txn).RecordRun(run); !s.ok()) return s;
     return std::string();
   });

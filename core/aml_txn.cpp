@@ -148,7 +148,7 @@ Result<AmlAlertPtr> AmlTxn::Resolve(int64_t id, const std::string& resolution,
 
 Status AmlTxn::RaiseRisk(const AmlAlert& alert) {
   KycTxn system(kyc_.kyc(), kyc_.batch(), Actor{"system", std::nullopt, ""}, kyc_.now(),
-                kyc_.mirror());
+                kyc_.mirror(), kyc_.accounts());
   auto profile = system.GetOrCreateProfile(alert.customer_id, alert.brand);
   if (!profile.ok()) return profile.status();
   const ProfilePtr& before = profile.value();

@@ -43,6 +43,11 @@ std::vector<Identity> IdentitiesOf(const ClientRecord& r) {
 
 Status ClientTxn::SaveRecord(const RecordPtr& before, RecordPtr after, std::string_view action,
                              std::string_view reason) {
+  if (before && before->account_hold == StaffHold::kClosed) {
+    return Error(Code::kConflict,
+                 "customer {} of brand '{}': the account is closed; its record is read-only",
+                 before->customer_id, before->brand);
+  }
   AuditRow row = BaseRow(kyc_, action, "customer", after->id, after->customer_id, after->brand);
   row.before = before ? RecordJson(*before) : "";
   row.after = RecordJson(*after);

@@ -1,5 +1,7 @@
 #include "core/core.h"
 
+#include "core/account_txn.h"
+
 #include <sodium.h>
 
 #include <filesystem>
@@ -63,6 +65,7 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   core->file_store_ = std::make_unique<FileStore>(storage_dir, random);
   if (!options.in_memory) core->file_store_->RemoveStaleTemp();
   if (Status s = core->ReconcileCustomers(); !s.ok()) return s;
+  if (Status s = core->ReconcileAccounts(); !s.ok()) return s;
 
   auto dummy = core->HashPassword("not a password: equalizes timing for unknown logins");
   if (!dummy.ok()) return dummy.status();
@@ -129,12 +132,39 @@ Status Core::ReconcileCustomers() {
   return r.ok() ? Status::Ok() : r.status();
 }
 
+Status Core::ReconcileAccounts() {
+  auto r = kyc_->writer().SubmitAndWait([this](WriteBatch& batch) -> Result<std::string> {
+    KycTxn txn(*kyc_, batch, Actor{"system", std::nullopt, ""}, clock_.Now(), *mirror_,
+               options_.accounts);
+    AccountTxn accounts(txn);
+    std::vector<std::shared_ptr<const ClientRecord>> records;
+    kyc_->clients().clients().Scan([&](const auto& rec) {
+      if (rec->account_hold == StaffHold::kNone) records.push_back(rec);
+      return true;
+    });
+    for (const auto& rec : records) {
+      auto profile = txn.ProfileOf(rec->customer_id, rec->brand);
+      Profile none;
+      none.customer_id = rec->customer_id;
+      none.brand = rec->brand;
+      if (Status s = accounts.Follow(profile ? *profile : none,
+                                     accounts.Derived(rec->customer_id, rec->brand));
+          !s.ok()) {
+        return s;
+      }
+    }
+    return std::string("{}");
+  });
+  return r.ok() ? Status::Ok() : r.status();
+}
+
 void Core::ExpireDocuments(std::function<void(Result<int64_t>)> done) {
   auto count = std::make_shared<int64_t>(0);
   kyc_->writer().Submit(
       [this, count](WriteBatch& batch) -> Result<std::string> {
         const int64_t now = clock_.Now();
-        KycTxn txn(*kyc_, batch, Actor{"system", std::nullopt, ""}, now, *mirror_);
+        KycTxn txn(*kyc_, batch, Actor{"system", std::nullopt, ""}, now, *mirror_,
+                   options_.accounts);
         std::set<int64_t> profiles;
         for (int64_t id : kyc_->staged_documents().StagedDueForExpiry(now)) {
           auto before = txn.Document(id);

@@ -15,7 +15,9 @@
 #include "bases/kyc_base.h"
 #include "bases/staff_base.h"
 #include "bases/storage_base.h"
+#include "accounts/status.h"
 #include "kyc/policy.h"
+#include "staff/approvals.h"
 #include "protocol/commands.h"
 #include "storage/file_store.h"
 #include "env/env.h"
@@ -44,6 +46,8 @@ struct CoreOptions {
   int64_t expiry_interval = 60;          // seconds between document expiry sweeps
   KycPolicy policy;                      // what MngCheckKycOperation requires per brand
   int aml_threads = 2;                   // threads an AML run evaluates on
+  AccountOptions accounts;               // approval_level per brand (issue 15)
+  ApprovalOptions approvals;             // four eyes: ttl, commands that need a second person
 };
 
 class Core {
@@ -74,6 +78,9 @@ class Core {
   // Start-up: sets every customer's aggregate from its profile (heals a crash between
   // the kyc commit and the customers commit). Blocks until committed.
   Status ReconcileCustomers();
+  // Start-up: every client record's account status follows its KYC as it stands (after an
+  // upgrade, or a changed approval_level). Changes are audited as the system's. Blocks.
+  Status ReconcileAccounts();
   // Marks documents whose expires_at has passed as expired (audit actor: system) and
   // recalculates their profiles. `done` gets the number of documents expired.
   void ExpireDocuments(std::function<void(Result<int64_t>)> done);

@@ -1,5 +1,6 @@
 #include "core/kyc_txn.h"
 
+#include "core/account_txn.h"
 #include "core/aml_txn.h"
 
 #include <shared_mutex>
@@ -9,8 +10,13 @@
 namespace kyc {
 
 KycTxn::KycTxn(KycBase& kyc, WriteBatch& batch, Actor actor, int64_t now,
-               CustomerMirror& mirror)
-    : kyc_(kyc), batch_(batch), actor_(std::move(actor)), now_(now), mirror_(mirror) {}
+               CustomerMirror& mirror, const AccountOptions& accounts)
+    : kyc_(kyc),
+      batch_(batch),
+      actor_(std::move(actor)),
+      now_(now),
+      mirror_(mirror),
+      accounts_(accounts) {}
 
 ProfilePtr KycTxn::Profile(int64_t id) const { return kyc_.staged_profiles().StagedGet(id); }
 
@@ -122,11 +128,20 @@ Result<ProfilePtr> KycTxn::Recalculate(int64_t profile_id) {
   ProfileStatus status = ComputeProfileStatus(sp, dp);
   // An open duplicate-identity alert holds the profile for review until it is resolved;
   // a rejected or expired profile stays so (the hold must never unlock one).
-  if (status != ProfileStatus::kRejected && status != ProfileStatus::kExpired &&
-      kyc_.staged_clients().staged_alerts().StagedHasOpen(before->customer_id, before->brand)) {
+  const bool duplicate_hold =
+      kyc_.staged_clients().staged_alerts().StagedHasOpen(before->customer_id, before->brand);
+  if (status != ProfileStatus::kRejected && status != ProfileStatus::kExpired && duplicate_hold) {
     status = ProfileStatus::kReviewRequired;
   }
   int64_t level = ComputeLevel(sp);
+  // The account status reads the same rows; it may move while the profile does not (a
+  // document rejected in a pending step).
+  kyc::Profile next = *before;
+  next.status = status;
+  next.level = level;
+  const AccountState account = DeriveAccountStatus(&next, sp, dp, duplicate_hold,
+                                                   accounts_.ApprovalLevel(before->brand));
+  if (Status s = AccountTxn(*this).Follow(next, account); !s.ok()) return s;
   if (status == before->status && level == before->level) return before;
   auto after = std::make_shared<kyc::Profile>(*before);
   after->status = status;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/status.h"
 #include "bases/kyc_base.h"
 #include "bases/writer_queue.h"
 #include "core/customer_mirror.h"
@@ -25,8 +26,10 @@ using DocPtr = std::shared_ptr<const Document>;
 class KycTxn {
  public:
   // `batch` must be an open batch of `kyc`'s writer; `actor` is named in every audit row,
-  // `now` stamps every change; `mirror` takes the customers' aggregates after the commit.
-  KycTxn(KycBase& kyc, WriteBatch& batch, Actor actor, int64_t now, CustomerMirror& mirror);
+  // `now` stamps every change; `mirror` takes the customers' aggregates after the commit;
+  // `accounts` says at which level an account is approved.
+  KycTxn(KycBase& kyc, WriteBatch& batch, Actor actor, int64_t now, CustomerMirror& mirror,
+         const AccountOptions& accounts);
 
   ProfilePtr Profile(int64_t id) const;
   ProfilePtr ProfileOf(int64_t customer_id, const std::string& brand) const;
@@ -51,7 +54,8 @@ class KycTxn {
 
   // Recomputes status and level of the profile from its steps and documents as this
   // batch sees them; saves it when either changed (audit "profile.recalculate"); after the
-  // commit, the customer's aggregate fields follow. Returns the profile as it now is.
+  // commit, the customer's aggregate fields follow. The client record's account status
+  // follows in this batch (core/account_txn.h). Returns the profile as it now is.
   Result<ProfilePtr> Recalculate(int64_t profile_id);
 
   // After the commit, sets the customer's aggregate fields from `p` (no-op if unchanged).
@@ -65,6 +69,7 @@ class KycTxn {
   const Actor& actor() const { return actor_; }
   int64_t now() const { return now_; }
   CustomerMirror& mirror() { return mirror_; }
+  const AccountOptions& accounts() const { return accounts_; }
 
  private:
   AuditRow Row(std::string_view action, std::string_view entity, int64_t entity_id,
@@ -76,6 +81,7 @@ class KycTxn {
   Actor actor_;
   int64_t now_;
   CustomerMirror& mirror_;
+  const AccountOptions& accounts_;
 };
 
 // Any thread: the full profile JSON (fields, steps, documents) from committed memory,

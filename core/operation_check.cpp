@@ -1,5 +1,7 @@
 #include "core/operation_check.h"
 
+#include "core/account_txn.h"
+
 #include <algorithm>
 #include <shared_mutex>
 
@@ -17,11 +19,12 @@ OperationCheck Weigh(const KycPolicy& policy, int64_t customer_id, const std::st
                      std::string_view operation, std::optional<Decimal> amount,
                      const ClientRecord* record, const Profile* profile,
                      const std::vector<std::shared_ptr<const Step>>& steps,
-                     OperationInputs& in) {
+                     const AccountState& account, AccountOpMask permitted, OperationInputs& in) {
   const OperationRule& rule = policy.Rule(brand, operation);
   CheckResult kyc = CheckOperation(rule, operation, customer_id, brand, profile, steps);
   in.operation = operation;
   in.record = record;
+  in.account_refusal = StatusRefusal(account, permitted, operation, AccountOpOf(operation));
   in.kyc_allowed = kyc.allowed;
   in.kyc_reason = kyc.reason;
   in.level = kyc.level;
@@ -32,14 +35,18 @@ OperationCheck Weigh(const KycPolicy& policy, int64_t customer_id, const std::st
   out.level = kyc.level;
   out.status = kyc.status;
   out.has_record = record != nullptr;
+  out.account = account;
   return out;
 }
 
 }  // namespace
 
-OperationCheck CheckOperationNow(KycBase& kyc, const KycPolicy& policy, int64_t customer_id,
+OperationCheck CheckOperationNow(KycBase& kyc, const KycPolicy& policy,
+                                 const AccountOptions& accounts, int64_t customer_id,
                                  const std::string& brand, std::string_view operation,
                                  std::optional<Decimal> amount, int64_t now) {
+  const AccountState account = AccountStateNow(kyc, accounts, customer_id, brand);
+  const AccountOpMask permitted = kyc.accounts().status_permissions().Of(brand, account.status);
   const ClientStore& store = kyc.clients();
   std::shared_lock snapshot(kyc.snapshot_mutex());
   auto record = store.clients().Find(customer_id, brand);
@@ -56,7 +63,7 @@ OperationCheck CheckOperationNow(KycBase& kyc, const KycPolicy& policy, int64_t 
     if (auto today = store.daily().Find(record->id, DayOf(now))) in.today = today->totals;
   }
   return Weigh(policy, customer_id, brand, operation, amount, record.get(), profile.get(), steps,
-               in);
+               account, permitted, in);
 }
 
 OperationCheck CheckOperationStaged(KycTxn& txn, const KycPolicy& policy, int64_t customer_id,
@@ -64,6 +71,13 @@ OperationCheck CheckOperationStaged(KycTxn& txn, const KycPolicy& policy, int64_
                                     std::optional<Decimal> amount, int64_t day) {
   ClientStore& store = txn.kyc().staged_clients();
   auto record = store.staged_clients().StagedFind(customer_id, brand);
+  const AccountState account = record ? AccountState{record->account_status,
+                                                     record->account_status_reason}
+                                      : AccountTxn(txn).Derived(customer_id, brand);
+  auto permissions = txn.kyc().staged_accounts().staged_status_permissions().StagedFind(
+      brand, account.status);
+  const AccountOpMask permitted =
+      permissions ? permissions->operations : DefaultStatusPermissions(account.status);
   auto profile = txn.ProfileOf(customer_id, brand);
   std::vector<std::shared_ptr<const Step>> steps;
   if (profile) steps = txn.StepsOf(profile->id);
@@ -81,7 +95,7 @@ OperationCheck CheckOperationStaged(KycTxn& txn, const KycPolicy& policy, int64_
     if (auto today = store.staged_daily().StagedFind(record->id, day)) in.today = today->totals;
   }
   return Weigh(policy, customer_id, brand, operation, amount, record.get(), profile.get(), steps,
-               in);
+               account, permitted, in);
 }
 
 }  // namespace kyc

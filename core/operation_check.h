@@ -18,10 +18,12 @@ struct OperationCheck {
   int64_t level = 0;
   ProfileStatus status = ProfileStatus::kNone;
   bool has_record = false;
+  AccountState account;  // the account status weighed (issue 15)
 };
 
 // Any thread: committed memory, read at one commit (the KYC snapshot lock).
-OperationCheck CheckOperationNow(KycBase& kyc, const KycPolicy& policy, int64_t customer_id,
+OperationCheck CheckOperationNow(KycBase& kyc, const KycPolicy& policy,
+                                 const AccountOptions& accounts, int64_t customer_id,
                                  const std::string& brand, std::string_view operation,
                                  std::optional<Decimal> amount, int64_t now);
 

@@ -17,6 +17,8 @@ SessionPtr SessionStore::Create(const Session& proto, int64_t ttl) {
   s->type = proto.type;
   s->manager_id = proto.manager_id;
   s->login = proto.login;
+  s->permissions = proto.permissions;
+  s->roles = proto.roles;
   s->customer_id = proto.customer_id;
   s->brand = proto.brand;
   s->created_at = clock_.Now();
@@ -45,6 +47,27 @@ void SessionStore::Revoke(const Session& s) {
   if (it != by_token_.end()) {
     it->second->revoked = true;
     by_token_.erase(it);
+  }
+}
+
+void SessionStore::RevokeRole(std::string_view role) {
+  std::lock_guard lock(mu_);
+  for (auto it = by_token_.begin(); it != by_token_.end();) {
+    // roles is "a,b,c": match a whole name.
+    std::string_view roles = it->second->roles;
+    bool has = false;
+    for (size_t start = 0; start <= roles.size();) {
+      size_t comma = roles.find(',', start);
+      if (comma == std::string_view::npos) comma = roles.size();
+      if (roles.substr(start, comma - start) == role) has = true;
+      start = comma + 1;
+    }
+    if (has) {
+      it->second->revoked = true;
+      it = by_token_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "env/env.h"
+#include "protocol/permissions.h"
 #include "protocol/session_type.h"
 #include "protocol/status.h"
 
@@ -24,6 +25,10 @@ struct Session {
   SessionType type = SessionType::kManager;
   std::optional<int64_t> manager_id;   // staff sessions
   std::string login;                   // staff sessions
+  // Staff sessions: what the account's roles grant, fixed at login (a role change ends
+  // the account's sessions), and the roles' names for the forbidden message.
+  PermMask permissions = 0;
+  std::string roles;                   // "compliance,risk"
   std::optional<int64_t> customer_id;  // client sessions
   std::string brand;                   // client sessions
   int64_t created_at = 0;
@@ -44,8 +49,10 @@ class SessionStore {
   // The live session for `token`, or nullptr (unknown, expired or revoked).
   SessionPtr Find(std::string_view token);
   void Revoke(const Session& s);
-  // Ends every session of one staff account (disabled, or its type changed).
+  // Ends every session of one staff account (disabled, or its type or roles changed).
   void RevokeManager(int64_t manager_id);
+  // Ends every staff session whose roles include `role` (the role's permissions changed).
+  void RevokeRole(std::string_view role);
   size_t size();
 
  private:

@@ -25,6 +25,7 @@ Result<std::string> AddManager(Core& core, WriteBatch& batch, const NewManager& 
   m->session_type = n.type;
   m->name = n.name;
   m->disabled = n.disabled;
+  m->roles = n.roles;
   m->created_at = m->updated_at = core.clock().Now();
   std::string json = ManagerJson(*m);
   AuditRow row{.at = m->created_at, .actor = actor, .action = "manager.create",

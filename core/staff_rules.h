@@ -13,6 +13,7 @@ struct NewManager {
   SessionType type = SessionType::kManager;
   std::string name;
   bool disabled = false;
+  std::vector<std::string> roles;  // empty: the defaults of its session type
 };
 
 // Writer strand of the staff base only. Writes the account (its login already checked by

@@ -54,10 +54,11 @@ ClientSet::Ptr ClientSet::FindUuid(std::string_view uuid) const {
 
 ClientSet::Page ClientSet::Search(const ClientFilter& f) const {
   Page page;
-  const bool filtered = f.type || f.brand || f.blocked;
+  const bool filtered = f.type || f.brand || f.blocked || f.account_status;
   auto keep = [&](const ClientRecord& r) {
     return (!f.type || r.type == *f.type) && (!f.brand || r.brand == *f.brand) &&
-           (!f.blocked || r.is_blocked == *f.blocked);
+           (!f.blocked || r.is_blocked == *f.blocked) &&
+           (!f.account_status || r.account_status == *f.account_status);
   };
   // Counts a match and keeps it when it falls on the page; the record is read only when
   // a filter needs it or it is on the page.

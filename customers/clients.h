@@ -20,6 +20,7 @@ struct ClientFilter {
   std::optional<ClientType> type;
   std::optional<std::string> brand;
   std::optional<bool> blocked;
+  std::optional<AccountStatus> account_status;
   int64_t offset = 0;
   int64_t limit = 100;
 };

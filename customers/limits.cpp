@@ -149,6 +149,7 @@ OperationVerdict WeighOperation(const OperationInputs& in) {
   if (in.record && in.record->is_blocked) {
     refuse(fmt::format("customer blocked: {}", in.record->block_reason));
   }
+  if (!in.account_refusal.empty()) refuse(in.account_refusal);
   if (!in.kyc_allowed) refuse(in.kyc_reason);
   if (!IsMoneyOperation(in.operation)) {
     if (v.allowed) v.reason = in.kyc_reason;

@@ -74,6 +74,9 @@ bool IsMoneyOperation(std::string_view operation);
 struct OperationInputs {
   std::string_view operation;
   const ClientRecord* record = nullptr;  // null: no client record
+  // The account status's refusal (issue 15), or empty when its status permits the
+  // operation: "account restricted (fraud review): withdrawal not allowed".
+  std::string account_refusal;
   bool kyc_allowed = false;              // profile status and level, as the policy says
   std::string kyc_reason;
   int64_t level = 0;                     // the profile's level
@@ -91,7 +94,8 @@ struct OperationVerdict {
   std::vector<std::string> missing_fields;
 };
 
-// In this order: blocking, KYC status and level, tier limits, compliance rules. The
+// In this order: blocking, account status, KYC status and level, tier limits, compliance
+// rules. The
 // first refusal gives the reason; the required level and missing fields gather from all.
 OperationVerdict WeighOperation(const OperationInputs& in);
 

@@ -329,6 +329,9 @@ void WriteRecordFields(JsonOut& o, const ClientRecord& r) {
   o.Key("is_blocked").Bool(r.is_blocked);
   OptStr(o, "block_reason", r.block_reason);
   o.Key("blocked_by").OptInt(r.blocked_by).Key("blocked_at").OptInt(r.blocked_at);
+  o.Key("account_status").Str(Name(r.account_status));
+  OptStr(o, "account_status_reason", r.account_status_reason);
+  o.Key("account_status_at").Int(r.account_status_at);
   o.Key("created_at").Int(r.created_at).Key("updated_at").Int(r.updated_at);
 }
 

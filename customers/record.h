@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "accounts/status.h"
 #include "money/decimal.h"
 #include "protocol/json.h"
 
@@ -59,6 +60,13 @@ struct ClientRecord {
   std::string block_reason;
   std::optional<int64_t> blocked_by;  // manager id
   std::optional<int64_t> blocked_at;
+  // The account lifecycle (issue 15): the status in force and why, since when, and what
+  // staff set over the status KYC gives (a restriction, or closure). Kept by AccountTxn.
+  AccountStatus account_status = AccountStatus::kRegistered;
+  std::string account_status_reason;
+  int64_t account_status_at = 0;
+  StaffHold account_hold = StaffHold::kNone;
+  std::string account_hold_reason;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 

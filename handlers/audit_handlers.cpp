@@ -1,4 +1,7 @@
-// MngGetKycAudit: the KYC audit trail, ascending by id, paged by after_id.
+// MngGetKycAudit: one audit query for every entity, ascending by id, paged by after_id.
+// Staff accounts and roles change in managers.db, so their rows are in that base's trail
+// (written in the same transaction as the change); `entity` "manager" or "role" reads it,
+// every other entity kyc.db's. Each trail numbers its rows on its own.
 #include "handlers/handlers.h"
 #include "handlers/paging.h"
 
@@ -21,7 +24,8 @@ Result<std::string> MngGetKycAudit(Call& c) {
     f.limit = *limit;
   }
   if (Status s = p.Finish(); !s.ok()) return s;
-  auto rows = c.core.kyc().audit().List(f);
+  const bool staff_trail = f.entity && (*f.entity == "manager" || *f.entity == "role");
+  auto rows = staff_trail ? c.core.staff().audit().List(f) : c.core.kyc().audit().List(f);
   JsonOut o;
   o.BeginObject().Key("items").BeginArray();
   for (const auto& r : rows) WriteAuditRow(o, *r);

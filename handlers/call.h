@@ -14,6 +14,7 @@
 #include "core/sessions.h"
 #include "kyc/audit.h"
 #include "protocol/json.h"
+#include "staff/approvals.h"
 
 namespace kyc {
 
@@ -59,17 +60,27 @@ struct Call {
     return {};
   }
 
+  // A four-eyes command run on approval (issue 15): the approver, named in the audit rows
+  // beside the initiator (the session).
+  std::optional<int64_t> approved_by;
+
   // Who the audit trail names for changes made by this call.
   Actor actor() const;
 };
 
 // The KYC workflow of a write handler on the kyc base's strand, acting as the caller.
 inline KycTxn KycTxnOf(Call& c) {
-  return KycTxn(c.core.kyc(), *c.batch, c.actor(), c.now, c.core.customer_mirror());
+  return KycTxn(c.core.kyc(), *c.batch, c.actor(), c.now, c.core.customer_mirror(),
+                c.core.options().accounts);
 }
 
 // A handler returns the JSON text of its result, or an error.
 using Handler = Result<std::string> (*)(Call&);
+// A command's four-eyes check (issue 15): whether this call needs a second person, and if
+// so what it would change. Reads committed memory before the write is queued (batch null),
+// and the batch's view when an approval runs it (batch set), so a target that changed in
+// between is seen. An error answers the request.
+using FourEyes = Result<std::optional<ApprovalNeed>> (*)(const Call&);
 // A prepare stage: the slow part of a kWrite | kSlow command, run on the blocking pool with
 // no batch (`Call::batch` is null). An error answers the request; nothing is queued.
 using Prepare = Status (*)(Call&);

@@ -12,6 +12,11 @@ struct HandlerBinding {
   constexpr HandlerBinding(std::string_view n, Handler r, Prepare p,
                            bool (*needs)(const Params&) = nullptr)
       : name(n), run(r), prepare(p), needs_prepare(needs), has_prepare(true) {}
+  constexpr HandlerBinding(std::string_view n, Handler r, FourEyes f)
+      : name(n), run(r), four_eyes(f) {}
+  constexpr HandlerBinding(std::string_view n, Handler r, Prepare p, bool (*needs)(const Params&),
+                           FourEyes f)
+      : name(n), run(r), prepare(p), needs_prepare(needs), has_prepare(true), four_eyes(f) {}
 
   std::string_view name;  // the row's name (checked against the table at compile time)
   Handler run;            // on the I/O thread, the writer strand or the blocking pool (flags)
@@ -25,6 +30,9 @@ struct HandlerBinding {
   // Set with `prepare` (a function pointer is not compared in a constant expression by
   // every build, e.g. under the sanitizers).
   bool has_prepare = false;
+  // The built-in sensitive commands (issue 15): a call this finds sensitive is recorded as
+  // an approval request instead of running. Null: only when the config lists the command.
+  FourEyes four_eyes = nullptr;
 };
 
 const HandlerBinding& BindingOf(const CommandSpec& spec);

@@ -4,6 +4,7 @@
 #include <map>
 #include <shared_mutex>
 
+#include "core/account_txn.h"
 #include "core/client_txn.h"
 #include "customers/search_text.h"
 #include "handlers/customer_json.h"
@@ -96,6 +97,7 @@ Result<std::string> MngAddCustomer(Call& c) {
   r->customer_id = key.customer_id;
   r->brand = key.brand;
   r->created_at = r->updated_at = c.now;
+  AccountTxn(kyc).Initialize(*r);
   if (Status s = txn.CheckIdentities(r->customer_id, r->brand, NewIdentities(nullptr, *r),
                                      "customer");
       !s.ok()) {
@@ -109,12 +111,14 @@ Result<std::string> MngUpdateCustomer(Call& c) {
   ParamReader p(c.params);
   CustomerKey key = ReadCustomer(p);
   for (std::string_view fixed : {"id", "uuid", "is_blocked", "block_reason", "blocked_by",
-                                 "blocked_at", "created_at", "updated_at"}) {
+                                 "blocked_at", "created_at", "updated_at", "account_status",
+                                 "account_status_reason", "account_status_at"}) {
     if (p.Has(fixed)) {
       p.Fail(Error(Code::kBadRequest, "field '{}' cannot be changed here{}", fixed,
                    fixed == "is_blocked" || fixed == "block_reason"
                        ? " (use MngBlockCustomer / MngUnblockCustomer)"
-                       : ""));
+                   : fixed.starts_with("account_status") ? " (use MngSetAccountStatus)"
+                                                         : ""));
     }
   }
   if (!p.ok()) return p.Finish();
@@ -169,6 +173,14 @@ Result<std::string> MngGetCustomers(Call& c) {
   }
   f.brand = p.OptString("brand", 64);
   f.blocked = p.OptBool("blocked");
+  if (auto status = p.OptString("account_status", 32)) {
+    f.account_status = ParseAccountStatus(*status);
+    if (!f.account_status) {
+      p.Fail(Status(Code::kBadRequest,
+                    "field 'account_status' must be one of registered, pending_review, "
+                    "pending_documents, approved, restricted, closed"));
+    }
+  }
   Page page = ReadPage(p);
   if (Status s = p.Finish(); !s.ok()) return s;
   if (f.query) {
@@ -196,5 +208,23 @@ Result<std::string> MngGetCustomers(Call& c) {
 
 Result<std::string> MngBlockCustomer(Call& c) { return SetBlocked(c, true); }
 Result<std::string> MngUnblockCustomer(Call& c) { return SetBlocked(c, false); }
+
+Result<std::optional<ApprovalNeed>> FourEyesMngUnblockCustomer(const Call& c) {
+  ParamReader p(c.params);
+  CustomerKey key = ReadCustomer(p);
+  std::string reason = ReadText(p, "reason");
+  if (Status s = p.Finish(); !s.ok()) return s;
+  auto& clients = c.core.kyc().staged_clients().staged_clients();
+  auto r = c.batch ? clients.StagedFind(key.customer_id, key.brand)
+                   : clients.Find(key.customer_id, key.brand);
+  // Nothing to unblock: the handler names the error (on approval: the target changed).
+  if (!r || !r->is_blocked) return std::optional<ApprovalNeed>();
+  return std::optional<ApprovalNeed>(ApprovalNeed{
+      .summary = fmt::format("unblock customer {} of {}", key.customer_id, key.brand),
+      .target = fmt::format("blocked at {} by {}", r->blocked_at.value_or(0), r->blocked_by.value_or(0)),
+      .brand = key.brand,
+      .customer_id = key.customer_id,
+      .reason = reason});
+}
 
 }  // namespace kyc::handlers

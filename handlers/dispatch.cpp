@@ -3,6 +3,9 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/account_txn.h"
+#include "core/approvals.h"
+
 namespace kyc {
 namespace {
 
@@ -53,7 +56,54 @@ struct Work {
   }
 };
 
+// A command the config lists under approvals.require: what its request shows, from the
+// params alone (no target to compare on approval).
+ApprovalNeed ListedNeed(const CommandSpec& spec, const Params& params) {
+  ApprovalNeed need;
+  const auto& doc = params.doc;
+  if (doc.HasMember("brand") && doc["brand"].IsString()) need.brand = doc["brand"].GetString();
+  if (doc.HasMember("customer_id") && doc["customer_id"].IsInt64()) {
+    need.customer_id = doc["customer_id"].GetInt64();
+  }
+  if (doc.HasMember("reason") && doc["reason"].IsString()) need.reason = doc["reason"].GetString();
+  std::string shown = ToJsonText(doc);
+  if (shown.size() > 200) shown = shown.substr(0, 197) + "...";
+  need.summary = fmt::format("{} {}", spec.name, shown);
+  return need;
+}
+
 }  // namespace
+
+Result<std::optional<ApprovalNeed>> NeedsApproval(const CommandSpec& spec, const Call& call) {
+  if (!call.session || !IsStaff(call.session->type) || !(spec.flags & kWrite)) {
+    return std::optional<ApprovalNeed>();
+  }
+  const HandlerBinding& binding = BindingOf(spec);
+  std::optional<ApprovalNeed> need;
+  if (binding.four_eyes) {
+    auto r = Guarded(spec, [&]() -> Result<std::optional<ApprovalNeed>> {
+      return binding.four_eyes(call);
+    });
+    if (!r.ok()) return r.status();
+    need = std::move(r.value());
+  }
+  if (!need) {
+    const auto& doc = call.params.doc;
+    std::string_view brand = doc.HasMember("brand") && doc["brand"].IsString()
+                                 ? std::string_view(doc["brand"].GetString())
+                                 : std::string_view();
+    if (call.core.options().approvals.Requires(spec.name, brand)) need = ListedNeed(spec, call.params);
+  }
+  // A request keeps its params until approved: never a password or a file.
+  if (need && binding.has_prepare &&
+      (!binding.needs_prepare || binding.needs_prepare(call.params))) {
+    return Error(Code::kBadRequest,
+                 "{} needs a second person's approval and cannot carry a password or a file; "
+                 "make that change on its own",
+                 spec.name);
+  }
+  return need;
+}
 
 Response ErrorResponse(Status s) {
   Response r;
@@ -67,7 +117,8 @@ Actor Call::actor() const {
   if (session->type == SessionType::kClient) {
     return Actor{"client", session->customer_id, std::string(SessionTypeName(session->type))};
   }
-  return Actor{"staff", session->manager_id, std::string(SessionTypeName(session->type))};
+  return Actor{"staff", session->manager_id, std::string(SessionTypeName(session->type)),
+               approved_by};
 }
 
 Response MakeResponse(Result<std::string> r, Call* call) {
@@ -109,6 +160,24 @@ Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& sessio
   }
   if (!Allows(spec.access, session->type)) {
     return Error(Code::kForbidden, "{} may not call {}", SessionTypeName(session->type), spec.name);
+  }
+  // Roles (issue 15): one bit of the session, set at login.
+  if (IsStaff(session->type) && !Grants(session->permissions, spec.permission)) {
+    return Error(Code::kForbidden, "{} needs permission '{}': account '{}' (roles {}) lacks it",
+                 spec.name, Name(spec.permission), session->login,
+                 session->roles.empty() ? "none" : session->roles);
+  }
+  // A client's account status decides what it may do (closed: nothing).
+  if (session->type == SessionType::kClient && spec.client_op != AccountOp::kNone &&
+      session->customer_id) {
+    const AccountState state = AccountStateNow(core_.kyc(), core_.options().accounts,
+                                               *session->customer_id, session->brand);
+    const AccountOpMask ops =
+        core_.kyc().accounts().status_permissions().Of(session->brand, state.status);
+    if (std::string refusal = StatusRefusal(state, ops, Name(spec.client_op), spec.client_op);
+        !refusal.empty()) {
+      return Error(Code::kForbidden, "{} ({})", refusal, spec.name);
+    }
   }
   return Status::Ok();
 }
@@ -168,8 +237,21 @@ void Dispatcher::Dispatch(Request req, Completion done) {
     return;
   }
 
-  WriterQueue* writer = writers_[IndexOf(spec)];
   work->done = std::move(done);
+  // Four eyes (issue 15): a sensitive call is recorded for a second person instead.
+  auto need = NeedsApproval(spec, work->call);
+  if (!need.ok()) return work->Finish(need.status());
+  if (*need) {
+    core_.WriterFor(BaseId::kKyc)->Submit(
+        [this, &spec, work, need = std::move(**need)](WriteBatch& batch) -> Result<std::string> {
+          if (Status s = CheckStillAlive(spec, work->session.get()); !s.ok()) return s;
+          return RecordApprovalRequest(core_, batch, *work->session, spec.name, work->params, need,
+                                       core_.clock().Now());
+        },
+        [work](Result<std::string> r) { work->Finish(std::move(r)); });
+    return;
+  }
+  WriterQueue* writer = writers_[IndexOf(spec)];
   auto submit = [this, &spec, writer, work] {
     writer->Submit(
         [this, &spec, work](WriteBatch& batch) -> Result<std::string> {

@@ -99,6 +99,11 @@ class Dispatcher {
   std::vector<WriterQueue*> writers_;  // by row (IndexOf); null for rows that do not write
 };
 
+// Four eyes (issue 15): whether this staff call of a kWrite row needs a second person
+// (its row's check, or the config's approvals.require), and what its request shows.
+// bad_request when such a call carries a password or a file.
+Result<std::optional<ApprovalNeed>> NeedsApproval(const CommandSpec& spec, const Call& call);
+
 // Turns a handler result into a Response, carrying the call's session effects.
 Response MakeResponse(Result<std::string> r, Call* call);
 

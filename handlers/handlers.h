@@ -19,6 +19,24 @@ Status PrepareMngUpdateManager(Call& c);  // checks the params, hashes a new pas
 bool ChangesPassword(const Params& params);  // MngUpdateManager needs its prepare stage
 Result<std::string> MngUpdateManager(Call& c);
 Result<std::string> MngGetManagers(Call& c);
+// A change of roles or session type needs a second person.
+Result<std::optional<ApprovalNeed>> FourEyesMngUpdateManager(const Call& c);
+
+// Roles (role_handlers.cpp)
+Result<std::string> MngSetRole(Call& c);
+Result<std::string> MngGetRoles(Call& c);
+
+// Account lifecycle (account_handlers.cpp)
+Result<std::string> MngSetAccountStatus(Call& c);
+Result<std::optional<ApprovalNeed>> FourEyesMngSetAccountStatus(const Call& c);  // close, lift
+Result<std::string> MngGetAccountStatusHistory(Call& c);
+Result<std::string> MngSetStatusPermissions(Call& c);
+Result<std::string> MngGetStatusPermissions(Call& c);
+
+// Four eyes (approval_handlers.cpp)
+Result<std::string> MngGetApprovalRequests(Call& c);
+Result<std::string> MngApproveRequest(Call& c);
+Result<std::string> MngRejectRequest(Call& c);
 
 // Step templates (template_handlers.cpp)
 Result<std::string> MngAddKycStepTemplate(Call& c);
@@ -33,6 +51,7 @@ Result<std::string> MngGetKycProfiles(Call& c);
 Result<std::string> MngRequireKycStep(Call& c);
 Result<std::string> MngSetKycRequiredLevel(Call& c);
 Result<std::string> MngSetKycRiskLevel(Call& c);
+Result<std::optional<ApprovalNeed>> FourEyesMngSetKycRiskLevel(const Call& c);  // lowering
 Result<std::string> MngGetKycCustomer(Call& c);
 Result<std::string> MngCheckKycOperation(Call& c);
 
@@ -58,6 +77,7 @@ Result<std::string> MngGetCustomer(Call& c);
 Result<std::string> MngGetCustomers(Call& c);
 Result<std::string> MngBlockCustomer(Call& c);
 Result<std::string> MngUnblockCustomer(Call& c);
+Result<std::optional<ApprovalNeed>> FourEyesMngUnblockCustomer(const Call& c);
 
 // Transactions and totals (transaction_handlers.cpp)
 Result<std::string> MngAddTransaction(Call& c);

@@ -97,7 +97,9 @@ Result<std::string> DecideDocument(Call& c, int64_t id, DocAction action,
     after->reject_reason = text;
   }
   std::string json = DocumentJson(*after);
-  auto audit_action = action == DocAction::kApprove ? "document.approve" : "document.reject";
+  auto audit_action = action == DocAction::kApprove         ? "document.approve"
+                      : before->status == DocStatus::kApproved ? "document.revoke"
+                                                               : "document.reject";
   if (Status s = txn.SaveDocument(before, after, audit_action, text); !s.ok()) return s;
   if (auto r = txn.Recalculate(after->profile_id); !r.ok()) return r.status();
   return json;

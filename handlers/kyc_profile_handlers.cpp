@@ -199,6 +199,27 @@ Result<std::string> MngSetKycRiskLevel(Call& c) {
   return txn.ProfileJsonWithChildren(after);
 }
 
+Result<std::optional<ApprovalNeed>> FourEyesMngSetKycRiskLevel(const Call& c) {
+  ParamReader p(c.params);
+  int64_t id = p.Int("id");
+  auto risk = ReadEnum<RiskLevel>(p, "risk_level", kRiskLevelNames);
+  if (p.ok() && !risk) p.Fail(Status(Code::kBadRequest, "field 'risk_level' is required"));
+  std::string reason = ReadText(p, "reason");
+  if (Status s = p.Finish(); !s.ok()) return s;
+  auto& profiles = c.core.kyc().staged_profiles();
+  auto profile = c.batch ? profiles.StagedGet(id) : profiles.Get(id);
+  // Only lowering a risk level needs a second person.
+  if (!profile || *risk >= profile->risk_level) return std::optional<ApprovalNeed>();
+  return std::optional<ApprovalNeed>(ApprovalNeed{
+      .summary = fmt::format("lower the risk level of customer {} of {} from {} to {}",
+                             profile->customer_id, profile->brand, Name(profile->risk_level),
+                             Name(*risk)),
+      .target = fmt::format("risk {}", Name(profile->risk_level)),
+      .brand = profile->brand,
+      .customer_id = profile->customer_id,
+      .reason = reason});
+}
+
 Result<std::string> MngGetKycCustomer(Call& c) {
   ParamReader p(c.params);
   CustomerKey key = ReadCustomer(p);
@@ -234,14 +255,17 @@ Result<std::string> MngCheckKycOperation(Call& c) {
   if (!IsOperation(operation)) {
     return Error(Code::kBadRequest, "field 'operation' must be one of {}", kOperationList);
   }
-  OperationCheck r = CheckOperationNow(c.core.kyc(), c.core.options().policy, key.customer_id,
-                                       key.brand, operation, amount, c.now);
+  OperationCheck r = CheckOperationNow(c.core.kyc(), c.core.options().policy,
+                                       c.core.options().accounts, key.customer_id, key.brand,
+                                       operation, amount, c.now);
   JsonOut o;
   o.BeginObject();
   o.Key("allowed").Bool(r.verdict.allowed).Key("reason").Str(r.verdict.reason);
   o.Key("operation").Str(operation).Key("required_level").Int(r.verdict.required_level);
   o.Key("level").Int(r.level).Key("status").Int(int64_t(r.status));
   o.Key("status_name").Str(Name(r.status));
+  o.Key("account_status").Str(Name(r.account.status));
+  o.Key("account_status_reason").Str(r.account.reason);
   o.Key("missing_fields").BeginArray();
   for (const auto& f : r.verdict.missing_fields) o.Str(f);
   o.EndArray();

@@ -19,6 +19,34 @@ static Status CheckStaffType(std::string_view name, SessionType* out) {
 
 namespace {
 
+// `roles`: an array of role names, each built in or custom (as the batch sees them when
+// `staged`). nullopt when absent.
+std::optional<std::vector<std::string>> ReadRoles(ParamReader& p, Core& core, bool staged) {
+  const rapidjson::Value* raw = p.Raw("roles");
+  if (!raw) return std::nullopt;
+  const auto& v = *raw;
+  std::vector<std::string> roles;
+  if (!v.IsArray() || v.Size() > 16) {
+    p.Fail(Status(Code::kBadRequest, "field 'roles' must be an array of at most 16 role names"));
+    return roles;
+  }
+  auto& custom = core.staff().staged_roles();
+  for (const auto& r : v.GetArray()) {
+    std::string name = r.IsString() ? r.GetString() : "";
+    const bool known = FindBuiltinRole(name) ||
+                       (staged ? custom.StagedFind(name) != nullptr : custom.Find(name) != nullptr);
+    if (!known) {
+      p.Fail(Error(Code::kBadRequest,
+                   "field 'roles' names an unknown role '{}' (built in: support, compliance, "
+                   "finance, risk, admin; or one made with MngSetRole)",
+                   name));
+      return roles;
+    }
+    if (std::find(roles.begin(), roles.end(), name) == roles.end()) roles.push_back(name);
+  }
+  return roles;
+}
+
 // MngAddManager's params, checked; the password as given (hashed by the prepare stage).
 Result<NewManager> ReadNewManager(Call& c, std::string* password) {
   ParamReader p(c.params);
@@ -28,6 +56,7 @@ Result<NewManager> ReadNewManager(Call& c, std::string* password) {
   std::string type = p.String("session_type", 64);
   n.name = p.OptString("name", 200).value_or("");
   n.disabled = p.OptBool("disabled").value_or(false);
+  n.roles = ReadRoles(p, c.core, c.batch != nullptr).value_or(std::vector<std::string>{});
   if (Status s = p.Finish(); !s.ok()) return s;
   if (Status s = CheckStaffType(type, &n.type); !s.ok()) return s;
   if (!IsValidLogin(n.login)) {
@@ -41,9 +70,10 @@ struct ManagerChange {
   int64_t id = 0;
   std::optional<std::string> password, type_name, name;
   std::optional<bool> disabled;
+  std::optional<std::vector<std::string>> roles;
 };
 
-Result<ManagerChange> ReadManagerChange(Call& c) {
+Result<ManagerChange> ReadManagerChange(const Call& c) {
   ParamReader p(c.params);
   ManagerChange m;
   m.id = p.Int("id");
@@ -51,6 +81,7 @@ Result<ManagerChange> ReadManagerChange(Call& c) {
   m.type_name = p.OptString("session_type", 64);
   m.name = p.OptString("name", 200);
   m.disabled = p.OptBool("disabled");
+  m.roles = ReadRoles(p, c.core, c.batch != nullptr);
   if (Status s = p.Finish(); !s.ok()) return s;
   if (m.password) {
     if (Status s = CheckPassword(c.core, *m.password); !s.ok()) return s;
@@ -106,6 +137,7 @@ Result<std::string> MngUpdateManager(Call& c) {
     if (Status s = CheckStaffType(*change.type_name, &m->session_type); !s.ok()) return s;
   }
   if (change.name) m->name = *change.name;
+  if (change.roles) m->roles = *change.roles;
   if (change.disabled) m->disabled = *change.disabled;
   // Never leave the server without an enabled admin who could repair it.
   bool was_admin = before->session_type == SessionType::kAdmin && !before->disabled;
@@ -133,11 +165,38 @@ Result<std::string> MngUpdateManager(Call& c) {
                .reason = change.password ? "password changed" : ""};
   if (Status s = staff.PutManager(*c.batch, m); !s.ok()) return s;
   if (Status s = staff.AppendAudit(*c.batch, std::move(row)); !s.ok()) return s;
-  // A disabled account, a new type or a new password ends the account's open sessions.
-  if (m->disabled || m->session_type != before->session_type || change.password) {
+  // A disabled account, a new type, new roles or a new password ends the account's open
+  // sessions.
+  if (m->disabled || m->session_type != before->session_type || m->roles != before->roles ||
+      change.password) {
     c.batch->AfterCommit([&sessions = c.core.sessions(), id] { sessions.RevokeManager(id); });
   }
   return json;
+}
+
+Result<std::optional<ApprovalNeed>> FourEyesMngUpdateManager(const Call& c) {
+  auto change = ReadManagerChange(c);
+  if (!change.ok()) return change.status();
+  auto& managers = c.core.staff().staged_managers();
+  auto m = c.batch ? managers.StagedGet(change->id) : managers.Get(change->id);
+  if (!m) return std::optional<ApprovalNeed>();
+  SessionType type = m->session_type;
+  if (change->type_name) {
+    if (Status s = CheckStaffType(*change->type_name, &type); !s.ok()) return s;
+  }
+  const bool new_type = type != m->session_type;
+  const bool new_roles = change->roles && *change->roles != m->roles;
+  if (!new_type && !new_roles) return std::optional<ApprovalNeed>();
+  std::string what;
+  if (new_roles) what = fmt::format("roles [{}] → [{}]", JoinRoles(m->roles), JoinRoles(*change->roles));
+  if (new_type) {
+    if (!what.empty()) what += ", ";
+    what += fmt::format("{} → {}", SessionTypeName(m->session_type), SessionTypeName(type));
+  }
+  return std::optional<ApprovalNeed>(ApprovalNeed{
+      .summary = fmt::format("change staff account '{}': {}", m->login, what),
+      .target = fmt::format("{} [{}]", SessionTypeName(m->session_type), JoinRoles(m->roles)),
+  });
 }
 
 Result<std::string> MngGetManagers(Call& c) {

@@ -16,6 +16,11 @@ std::string SessionJson(const Session& s) {
     o.Key("brand").Str(s.brand);
   } else {
     o.Key("login").Str(s.login);
+    o.Key("roles").BeginArray();
+    for (const auto& r : SplitRoles(s.roles)) o.Str(r);
+    o.EndArray();
+    o.Key("permissions");
+    WritePermissions(o, s.permissions);
   }
   o.Key("expires_at").Int(s.expires_at);
   o.EndObject();
@@ -55,6 +60,9 @@ Result<std::string> Login(Call& c) {
   proto.type = m->session_type;
   proto.manager_id = m->id;
   proto.login = m->login;
+  const auto roles = m->roles.empty() ? DefaultRoles(m->session_type) : m->roles;
+  proto.permissions = PermissionsOf(roles, c.core.staff().roles());
+  proto.roles = JoinRoles(roles);
   auto session = c.core.sessions().Create(proto, c.core.options().staff_session_ttl);
   // The account may have been disabled or given a new password or type while the
   // password was being verified: its revocation ran before this session existed.

@@ -13,6 +13,7 @@ void WriteAuditRow(JsonOut& o, const AuditRow& r) {
   o.Key("actor_id").OptInt(r.actor.id);
   o.Key("session_type");
   r.actor.session_type.empty() ? o.Null() : o.Str(r.actor.session_type);
+  o.Key("approved_by").OptInt(r.actor.approved_by);
   o.Key("action").Str(r.action);
   o.Key("entity").Str(r.entity);
   o.Key("entity_id").Int(r.entity_id);

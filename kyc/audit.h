@@ -17,6 +17,8 @@ struct Actor {
   std::string type;                 // "staff" | "client" | "system"
   std::optional<int64_t> id;        // manager id, customer id, or none for system
   std::string session_type;         // "SESSION_*" or empty for system
+  // A four-eyes change (issue 15): the staff member who approved it; `id` made it.
+  std::optional<int64_t> approved_by;
 };
 
 struct AuditRow {

@@ -14,19 +14,24 @@ namespace kyc {
 // The operations a policy covers.
 bool IsOperation(std::string_view operation);
 inline constexpr std::string_view kOperationList =
-    "open_real_account, deposit, withdrawal, exchange, trade";
+    "open_real_account, deposit, withdrawal, exchange, trade, client_area, upload_documents, "
+    "open_position, close_position";
 
 struct OperationRule {
   int64_t min_level = 1;  // the profile's level must be at least this
 };
 
-// Every operation needs a profile whose status is neither rejected nor expired, a risk
-// level below prohibited, and at least the rule's level.
+// An operation of level 1 or more needs a profile whose status is neither rejected nor
+// expired, a risk level below prohibited, and at least the rule's level. One of level 0
+// (the client area, uploading documents, closing a position) needs no KYC: a customer
+// with an expired document must still be able to send a new one.
 struct KycPolicy {
-  // Defaults: open_real_account 1, deposit 1, withdrawal 2, exchange 1, trade 1.
+  // Defaults: open_real_account 1, deposit 1, withdrawal 2, exchange 1, trade 1,
+  // client_area 0, upload_documents 0, open_position 1, close_position 0.
   std::map<std::string, OperationRule, std::less<>> defaults = {
-      {"open_real_account", {1}}, {"deposit", {1}}, {"withdrawal", {2}}, {"exchange", {1}},
-      {"trade", {1}}};
+      {"open_real_account", {1}}, {"deposit", {1}},          {"withdrawal", {2}},
+      {"exchange", {1}},          {"trade", {1}},            {"client_area", {0}},
+      {"upload_documents", {0}},  {"open_position", {1}},    {"close_position", {0}}};
   // brand → operation → rule; an operation a brand does not name uses the default.
   std::map<std::string, std::map<std::string, OperationRule, std::less<>>, std::less<>> brands;
 

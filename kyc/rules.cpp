@@ -112,8 +112,11 @@ Status CheckStepTransition(const Step& s, StepAction action) {
 
 Status CheckDocTransition(const Document& d, DocAction action) {
   if (d.status == DocStatus::kUploaded || d.status == DocStatus::kPending) return Status::Ok();
+  // Revoking (issue 15): an approved document found false later is rejected with a reason.
+  if (action == DocAction::kReject && d.status == DocStatus::kApproved) return Status::Ok();
   return Error(Code::kConflict, "document {} is {}; only an uploaded or pending document can be {}",
-               d.id, Name(d.status), action == DocAction::kApprove ? "approved" : "rejected");
+               d.id, Name(d.status),
+               action == DocAction::kApprove ? "approved" : "rejected (or an approved one revoked)");
 }
 
 std::string NormalizeDocNumber(std::string_view number) {

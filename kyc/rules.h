@@ -36,7 +36,8 @@ enum class DocAction { kApprove, kReject };
 // approve: pending (or required, for staff checks); reject, revision: pending;
 // submit: required.
 Status CheckStepTransition(const Step& step, StepAction action);
-// approve and reject take an uploaded or pending document.
+// approve and reject take an uploaded or pending document; reject also takes an approved
+// one (revoking it: fraud found later).
 Status CheckDocTransition(const Document& doc, DocAction action);
 
 // True when `code` is an ISO 3166-1 alpha-2 country code (upper case).

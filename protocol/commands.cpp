@@ -52,10 +52,20 @@ std::string ChangesLabel(const CommandSpec& c) {
 
 }  // namespace
 
+std::string PermissionLabel(const CommandSpec& c) {
+  std::string out;
+  if (c.permission != Perm::kNone) out = fmt::format("`{}`", Name(c.permission));
+  if (c.client_op != AccountOp::kNone) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("client: `{}`", Name(c.client_op));
+  }
+  return out.empty() ? "—" : out;
+}
+
 std::string CommandListMarkdown() {
   std::string out =
-      "| command | access | changes | REST route | params → result | summary |\n"
-      "|---|---|---|---|---|---|\n";
+      "| command | access | permission | changes | REST route | params → result | summary |\n"
+      "|---|---|---|---|---|---|---|\n";
   for (const auto& c : kCommandSpecs) {
     std::string routes;
     for (const auto& r : c.routes) {
@@ -69,8 +79,9 @@ std::string CommandListMarkdown() {
       if (ch == '|') params += '\\';  // a pipe would end the Markdown cell
       params += ch;
     }
-    out += fmt::format("| `{}` | {} | {} | {} | `{}` | {} |\n", c.name, AccessLabel(c.access),
-                       ChangesLabel(c), routes, params, c.summary);
+    out += fmt::format("| `{}` | {} | {} | {} | {} | `{}` | {} |\n", c.name,
+                       AccessLabel(c.access), PermissionLabel(c), ChangesLabel(c), routes, params,
+                       c.summary);
   }
   return out;
 }

@@ -49,6 +49,94 @@ Status ApplyRules(const toml::table& table, std::string_view path,
   return Status::Ok();
 }
 
+// A list of command names for approvals.require: each a write command whose request can
+// be kept (no password, no file) and not an approval command itself.
+Status ReadCommandList(const toml::node& node, std::string_view path,
+                       std::vector<std::string>& out) {
+  const toml::array* list = node.as_array();
+  if (!list) return Error(Code::kBadRequest, "config key '{}' must be an array of command names", path);
+  for (const auto& item : *list) {
+    auto name = item.value<std::string>();
+    const CommandSpec* spec = name ? FindCommand(*name) : nullptr;
+    if (!spec || !(spec->flags & kWrite) || (spec->flags & kSlow) ||
+        spec->name == "MngRejectRequest") {
+      return Error(Code::kBadRequest,
+                   "config key '{}': '{}' is not a command that can wait for approval (a write "
+                   "without a password or a file)",
+                   path, name.value_or("?"));
+    }
+    out.push_back(*name);
+  }
+  return Status::Ok();
+}
+
+// [accounts] approval_level, [accounts.brands.<brand>] approval_level; [approvals] ttl,
+// require, [approvals.brands.<brand>] require (issue 15).
+Status ApplyBackOffice(const toml::table& t, CoreOptions& core) {
+  auto level_at = [&](const toml::node& node, std::string_view path, int64_t& out) -> Status {
+    auto v = node.value<int64_t>();
+    if (!v || *v < 1 || *v > 100) {
+      return Error(Code::kBadRequest, "config key '{}' must be a level from 1 to 100", path);
+    }
+    out = *v;
+    return Status::Ok();
+  };
+  if (const toml::table* a = t["accounts"].as_table()) {
+    for (const auto& [key, node] : *a) {
+      if (key.str() == "approval_level") {
+        if (Status s = level_at(node, "accounts.approval_level", core.accounts.approval_level); !s.ok()) {
+          return s;
+        }
+      } else if (key.str() == "brands" && node.is_table()) {
+        for (const auto& [brand, sub] : *node.as_table()) {
+          std::string path = fmt::format("accounts.brands.{}.approval_level", brand.str());
+          const toml::table* bt = sub.as_table();
+          const toml::node* lv = bt ? bt->get("approval_level") : nullptr;
+          if (!lv) return Error(Code::kBadRequest, "config key '{}' is missing", path);
+          int64_t level = 1;
+          if (Status s = level_at(*lv, path, level); !s.ok()) return s;
+          core.accounts.brands[std::string(brand.str())] = level;
+        }
+      } else {
+        return Error(Code::kBadRequest,
+                     "config key 'accounts.{}': use approval_level or brands.<brand>.approval_level",
+                     key.str());
+      }
+    }
+  }
+  if (const toml::table* a = t["approvals"].as_table()) {
+    for (const auto& [key, node] : *a) {
+      if (key.str() == "ttl") {
+        auto v = node.value<int64_t>();
+        if (!v || *v < 60) {
+          return Status(Code::kBadRequest, "config key 'approvals.ttl' must be >= 60 seconds");
+        }
+        core.approvals.ttl = *v;
+      } else if (key.str() == "require") {
+        if (Status s = ReadCommandList(node, "approvals.require", core.approvals.require); !s.ok()) {
+          return s;
+        }
+      } else if (key.str() == "brands" && node.is_table()) {
+        for (const auto& [brand, sub] : *node.as_table()) {
+          std::string path = fmt::format("approvals.brands.{}.require", brand.str());
+          const toml::table* bt = sub.as_table();
+          const toml::node* req = bt ? bt->get("require") : nullptr;
+          if (!req) return Error(Code::kBadRequest, "config key '{}' is missing", path);
+          if (Status s = ReadCommandList(*req, path, core.approvals.brands[std::string(brand.str())]);
+              !s.ok()) {
+            return s;
+          }
+        }
+      } else {
+        return Error(Code::kBadRequest,
+                     "config key 'approvals.{}': use ttl, require or brands.<brand>.require",
+                     key.str());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status ApplyPolicy(const toml::table& t, KycPolicy& policy) {
   const toml::table* p = t["policy"].as_table();
   if (!p) return Status::Ok();
@@ -132,6 +220,7 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
     if (!s.ok()) return s;
   }
   if (Status s = ApplyPolicy(t, core.policy); !s.ok()) return s;
+  if (Status s = ApplyBackOffice(t, core); !s.ok()) return s;
   if (!ParseTimeOfDay(c.aml_run_at)) {
     return Status(Code::kBadRequest, "config key 'aml.run_at' must be a UTC time HH:MM");
   }

@@ -140,10 +140,11 @@ TEST_CASE_FIXTURE(KycFixture, "a whole review cycle: required level to approved,
   constexpr int64_t kCustomer = 42;
   AddTemplates();
 
-  // No profile yet: nothing is allowed, and the reason says why.
+  // No profile yet: nothing is allowed, and the reason says why (the account status
+  // first, issue 15).
   auto check = Check(kCustomer, "deposit");
   CHECK_FALSE(check["allowed"].GetBool());
-  CHECK(StrField(check, "reason").find("no KYC profile") != std::string::npos);
+  CHECK(StrField(check, "reason") == "account registered (no KYC step submitted yet): deposit not allowed");
 
   // A deposit rule fires: level 1 is required. Only acme's active, required level-1
   // template is attached.
@@ -166,7 +167,7 @@ TEST_CASE_FIXTURE(KycFixture, "a whole review cycle: required level to approved,
 
   check = Check(kCustomer, "deposit");
   CHECK_FALSE(check["allowed"].GetBool());
-  CHECK(StrField(check, "reason") == "KYC level 0 of 1: proof_id required");
+  CHECK(StrField(check, "reason") == "account registered (no KYC step submitted yet): deposit not allowed");
   ExpectCustomer(kCustomer, 1, 0);
 
   // The customer, through the portal's client token.

@@ -160,6 +160,27 @@ class Harness {
     return session;
   }
 
+  // Four eyes (issue 15): an answer {pending_approval, request} approved by a second admin
+  // ("approver", created on first use) becomes the command's own answer; any other answer
+  // is returned as it is.
+  Response Approve(Response r) {
+    if (!r.status.ok()) return r;
+    auto doc = ParseDoc(r.text());
+    if (!doc.IsObject() || !doc.HasMember("pending_approval")) return r;
+    if (!approver_created_) {
+      AddManager("approver", SessionType::kAdmin);
+      approver_created_ = true;
+    }
+    SessionPtr approver = Login("approver", kStaffPassword);
+    REQUIRE(approver);
+    Response a = Run("MngApproveRequest",
+                     fmt::format(R"({{"id":{}}})", Int(doc["request"], "id")), approver);
+    if (!a.status.ok()) return a;
+    Response out;
+    out.SetText(ToJsonText(ParseDoc(a.text())["result"]));
+    return out;
+  }
+
   static std::string LoginJson(std::string_view login, std::string_view password) {
     return fmt::format(R"({{"login":"{}","password":"{}"}})", login, password);
   }
@@ -181,6 +202,7 @@ class Harness {
   std::unique_ptr<Core> core_;
   std::unique_ptr<Dispatcher> dispatcher_;
   bool bootstrapped_ = false;
+  bool approver_created_ = false;
   std::array<bool, kSessionTypeCount> staff_created_{};
 };
 
@@ -198,6 +220,13 @@ class StaffFixture {
   rapidjson::Document Ok(std::string_view command, const std::string& json,
                          const SessionPtr& session = nullptr) {
     Response r = Call(command, json, session);
+    REQUIRE_MESSAGE(r.status.ok(), std::string(command), " ", json, " -> ", r.text());
+    return ParseDoc(r.text());
+  }
+  // Ok for a four-eyes command: approved by a second admin when it waits (Harness::Approve).
+  rapidjson::Document OkApproved(std::string_view command, const std::string& json,
+                                 const SessionPtr& session = nullptr) {
+    Response r = h_.Approve(Call(command, json, session));
     REQUIRE_MESSAGE(r.status.ok(), std::string(command), " ", json, " -> ", r.text());
     return ParseDoc(r.text());
   }

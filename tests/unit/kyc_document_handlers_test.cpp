@@ -179,8 +179,6 @@ TEST_CASE_FIXTURE(KycTest, "kyc: approve and reject documents, a rejected one on
   Response again = Call("MngApproveKycDocument", fmt::format(R"({{"id":{}}})", d1));
   CHECK(again.status.code() == Code::kConflict);
   CHECK(Contains(again.status.message(), fmt::format("document {} is approved", d1)));
-  CHECK(Err("MngRejectKycDocument", fmt::format(R"({{"id":{},"reason":"r"}})", d1)) ==
-        Code::kConflict);
 
   const int64_t d2 = add();
   CHECK(Err("MngRejectKycDocument", fmt::format(R"({{"id":{}}})", d2)) == Code::kBadRequest);

@@ -336,8 +336,8 @@ TEST_CASE_FIXTURE(KycTest, "kyc: MngSetKycRiskLevel needs a reason and a level 0
 
   for (int level = 0; level <= 4; ++level) {
     CAPTURE(level);
-    auto set = Ok("MngSetKycRiskLevel",
-                  fmt::format(R"({{"id":{},"risk_level":{},"reason":"r"}})", p, level));
+    auto set = OkApproved("MngSetKycRiskLevel",
+                          fmt::format(R"({{"id":{},"risk_level":{},"reason":"r"}})", p, level));
     CHECK(Int(set, "risk_level") == level);
     CHECK(Int(Customer(kCustA), "kyc_risk_level") == level);
   }
@@ -399,7 +399,9 @@ TEST_CASE_FIXTURE(KycTest, "kyc: MngCheckKycOperation answers") {
   };
   auto none = check(kCustA, "deposit");
   CHECK_FALSE(Bool(none, "allowed"));
-  CHECK(Contains(Str(none, "reason"), "no KYC profile"));
+  // The account status speaks first (issue 15): nothing submitted yet.
+  CHECK(Str(none, "reason") == "account registered (no KYC step submitted yet): deposit not allowed");
+  CHECK(Str(none, "account_status") == "registered");
   CHECK(Str(none, "operation") == "deposit");
   CHECK(Int(none, "required_level") == 1);
   CHECK(Int(none, "level") == 0);
@@ -409,7 +411,8 @@ TEST_CASE_FIXTURE(KycTest, "kyc: MngCheckKycOperation answers") {
   auto set = Ok("MngSetKycRequiredLevel", R"({"customer_id":1001,"brand":"brand_a","level":2})");
   auto steps = Ids(set["attached"]);
   REQUIRE(steps.size() == 2);
-  CHECK(Str(check(kCustA, "deposit"), "reason") == "KYC level 0 of 1: proof_id required");
+  CHECK(Str(check(kCustA, "deposit"), "reason") ==
+        "account registered (no KYC step submitted yet): deposit not allowed");
 
   Approve(steps[0]);
   auto client = h_.ClientSession(kCustA, "brand_a");
@@ -440,7 +443,7 @@ TEST_CASE_FIXTURE(KycTest, "kyc: MngCheckKycOperation answers") {
   auto blocked = check(kCustA, "deposit");
   CHECK_FALSE(Bool(blocked, "allowed"));
   CHECK(Contains(Str(blocked, "reason"), "prohibited"));
-  Ok("MngSetKycRiskLevel", fmt::format(R"({{"id":{},"risk_level":3,"reason":"reviewed"}})", p));
+  OkApproved("MngSetKycRiskLevel", fmt::format(R"({{"id":{},"risk_level":3,"reason":"reviewed"}})", p));
   CHECK(Bool(check(kCustA, "deposit"), "allowed"));
 
   // A rejected profile is blocked.
