@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,37 @@ TEST_CASE("the example config parses and states the defaults") {
   CHECK(parsed.core.password_hash.mem_limit == defaults.core.password_hash.mem_limit);
   CHECK(parsed.core.bases.group_commit == defaults.core.bases.group_commit);
   CHECK(parsed.core.bases.full_sync == defaults.core.bases.full_sync);
+  CHECK(parsed.core.accounts.approval_level == defaults.core.accounts.approval_level);
+  CHECK(parsed.core.approvals.ttl == defaults.core.approvals.ttl);
+  CHECK(parsed.core.approvals.require.empty());
+}
+
+TEST_CASE("config: approval levels and four-eyes commands per brand") {
+  ServerConfig c;
+  REQUIRE(ApplyToml("[accounts]\napproval_level = 2\n[accounts.brands.acme]\napproval_level = 3\n"
+                    "[approvals]\nttl = 3600\nrequire = [\"MngSetKycTier\"]\n"
+                    "[approvals.brands.acme]\nrequire = [\"MngSetAmlFlag\"]\n",
+                    c)
+              .ok());
+  CHECK(c.core.accounts.ApprovalLevel("other") == 2);
+  CHECK(c.core.accounts.ApprovalLevel("acme") == 3);
+  CHECK(c.core.approvals.ttl == 3600);
+  CHECK(c.core.approvals.Requires("MngSetKycTier", "other"));
+  CHECK(c.core.approvals.Requires("MngSetAmlFlag", "acme"));
+  CHECK_FALSE(c.core.approvals.Requires("MngSetAmlFlag", "other"));
+  // A command that is not a write, or carries a password or a file, cannot wait.
+  for (std::string_view bad : {"MngGetKycTiers", "MngAddManager", "Upload", "NoSuchCommand",
+                               "MngRejectRequest"}) {
+    CAPTURE(bad);
+    ServerConfig d;
+    Status s = ApplyToml(fmt::format("[approvals]\nrequire = [\"{}\"]\n", bad), d);
+    CHECK(s.code() == Code::kBadRequest);
+    CHECK(s.message().find("approvals.require") != std::string::npos);
+  }
+  ServerConfig e;
+  CHECK(ApplyToml("[accounts]\napproval_level = 0\n", e).code() == Code::kBadRequest);
+  CHECK(ApplyToml("[approvals]\nttl = 5\n", e).code() == Code::kBadRequest);
+  CHECK(ApplyToml("[accounts]\nlevel = 2\n", e).code() == Code::kBadRequest);
 }
 
 TEST_CASE("ApplyToml overrides keys and names the one at fault") {
