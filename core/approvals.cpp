@@ -61,6 +61,23 @@ Result<std::string> RecordApprovalRequest(Core& core, WriteBatch& batch, const S
   return R"({"pending_approval":true,"request":)" + json + "}";
 }
 
+Status ReopenApprovalRequest(Core& core, WriteBatch& batch, int64_t id, const Session& decider,
+                             const std::string& why, int64_t now) {
+  AccountStore& store = core.kyc().staged_accounts();
+  auto before = store.staged_approvals().StagedGet(id);
+  if (!before || before->status != ApprovalStatus::kApproved) return Status::Ok();
+  auto after = std::make_shared<ApprovalRequest>(*before);
+  after->status = ApprovalStatus::kPending;
+  after->decided_by.reset();
+  after->decided_by_login.clear();
+  after->decision_comment.clear();
+  after->decided_at.reset();
+  AuditRow row = ApprovalRow(*after, StaffActor(decider), "approval.reopen",
+                             ApprovalJson(*before, now), now, why);
+  if (Status s = store.Put(batch, std::move(after)); !s.ok()) return s;
+  return core.kyc().AppendAudit(batch, std::move(row));
+}
+
 Result<std::shared_ptr<const ApprovalRequest>> DecideApprovalRequest(
     Core& core, WriteBatch& batch, int64_t id, ApprovalStatus decision, const Session& decider,
     const std::string& comment, int64_t now) {

@@ -27,6 +27,11 @@ Result<std::shared_ptr<const ApprovalRequest>> DecideApprovalRequest(
     Core& core, WriteBatch& batch, int64_t id, ApprovalStatus decision, const Session& decider,
     const std::string& comment, int64_t now);
 
+// Puts an approved request back to pending: the staff-base command it claimed failed
+// (`why`), so nothing ran. Audited as "approval.reopen".
+Status ReopenApprovalRequest(Core& core, WriteBatch& batch, int64_t id, const Session& decider,
+                             const std::string& why, int64_t now);
+
 // conflict naming the request unless it is pending at `now`.
 Status CheckPending(const ApprovalRequest& r, int64_t now);
 

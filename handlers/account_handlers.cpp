@@ -92,7 +92,8 @@ Result<std::optional<ApprovalNeed>> FourEyesMngSetAccountStatus(const Call& c) {
       .summary = fmt::format("{} customer {} of {}",
                              closes ? "close the account of" : "lift the restriction of",
                              r->customer_id, r->brand),
-      .target = fmt::format("{} since {}", Name(r->account_status), r->account_status_at),
+      .target = fmt::format("{} since {}: {} (record updated {})", Name(r->account_status),
+                            r->account_status_at, r->account_hold_reason, r->updated_at),
       .brand = r->brand,
       .customer_id = r->customer_id,
       .reason = change->reason});
@@ -148,26 +149,13 @@ Result<std::string> MngSetStatusPermissions(Call& c) {
   ParamReader p(c.params);
   std::string brand = ReadBrand(p);
   AccountStatus status = ReadStatus(p);
-  AccountOpMask ops = 0;
-  const rapidjson::Value* list = p.Raw("operations");
-  if (!list) {
-    p.Fail(Status(Code::kBadRequest, "field 'operations' is required"));
-  } else if (!list->IsArray()) {
-    p.Fail(Status(Code::kBadRequest, "field 'operations' must be an array of operation names"));
-  } else {
-    for (const auto& v : list->GetArray()) {
-      auto op = v.IsString() ? ParseAccountOp(v.GetString()) : std::nullopt;
-      if (!op) {
-        p.Fail(Error(Code::kBadRequest,
-                     "field 'operations' may list only client_area, upload_documents, deposit, "
-                     "withdrawal, open_position, close_position (got {})",
-                     ToJsonText(v)));
-        break;
-      }
-      ops |= OpBit(*op);
-    }
-  }
+  auto listed = ReadNames<AccountOp>(p, "operations", ParseAccountOp,
+                                     "client_area, upload_documents, deposit, withdrawal, "
+                                     "open_position, close_position",
+                                     true);
   if (Status s = p.Finish(); !s.ok()) return s;
+  AccountOpMask ops = 0;
+  for (AccountOp op : *listed) ops |= OpBit(op);
   if (status == AccountStatus::kClosed && ops != 0) {
     return Status(Code::kBadRequest,
                   "field 'operations': a closed account permits nothing (closing is final)");

@@ -74,10 +74,21 @@ Result<std::string> MngApproveRequest(Call& c) {
                  request->command);
   }
   if (Status s = CheckApprover(*request, *spec, *c.session); !s.ok()) return s;
+  // The initiator as it is now: an account disabled, demoted or stripped of the
+  // permission since cannot have the change made in its name.
   auto initiator = core.staff().managers().Get(request->initiator_id);
   if (!initiator || initiator->disabled) {
     return Error(Code::kConflict, "approval request {}: its initiator's account is {}", id,
                  initiator ? "disabled" : "gone");
+  }
+  const auto roles = initiator->roles.empty() ? DefaultRoles(initiator->session_type)
+                                              : initiator->roles;
+  const PermMask initiator_perms = PermissionsOf(roles, core.staff().roles());
+  if (!Allows(spec->access, initiator->session_type) || !Grants(initiator_perms, spec->permission)) {
+    return Error(Code::kConflict,
+                 "approval request {}: its initiator '{}' may no longer call {} (needs "
+                 "permission '{}'); nothing was done",
+                 id, initiator->login, spec->name, Name(spec->permission));
   }
   auto params = ParseParams(request->params, core.options().max_json_depth);
   if (!params.ok()) return params.status();
@@ -90,15 +101,30 @@ Result<std::string> MngApproveRequest(Call& c) {
 
   // The command runs as the initiator did it, with the approver recorded.
   Session as_initiator;
-  as_initiator.type = request->initiator_type;
-  as_initiator.manager_id = request->initiator_id;
-  as_initiator.login = request->initiator_login;
+  as_initiator.type = initiator->session_type;
+  as_initiator.manager_id = initiator->id;
+  as_initiator.login = initiator->login;
+  as_initiator.permissions = initiator_perms;
+  as_initiator.roles = JoinRoles(roles);
   Call run{core, &as_initiator, *params, c.peer, nullptr, c.now};
   run.approved_by = c.session->manager_id;
   const HandlerBinding& binding = BindingOf(*spec);
   const bool on_kyc = spec->base == BaseId::kKyc;
   const Session& approver = *c.session;
 
+  // A command of another base (managers.db) cannot commit with the request's mark: the
+  // request is claimed first (a second approver, a rejection or the expiry then finds it
+  // decided), and put back when the command fails.
+  if (!on_kyc) {
+    auto claimed = core.WriterFor(BaseId::kKyc)->SubmitAndWait(
+        [&](WriteBatch& batch) -> Result<std::string> {
+          auto decided = DecideApprovalRequest(core, batch, id, ApprovalStatus::kApproved, approver,
+                                               comment, core.clock().Now());
+          if (!decided.ok()) return decided.status();
+          return std::string();
+        });
+    if (!claimed.ok()) return claimed.status();
+  }
   auto result = core.WriterFor(spec->base)->SubmitAndWait(
       [&](WriteBatch& batch) -> Result<std::string> {
         run.batch = &batch;
@@ -107,7 +133,8 @@ Result<std::string> MngApproveRequest(Call& c) {
           auto staged = core.kyc().staged_accounts().staged_approvals().StagedGet(id);
           if (Status s = CheckPending(*staged, run.now); !s.ok()) return s;
         }
-        if (binding.four_eyes) {
+        // A request from approvals.require has no target to compare (empty).
+        if (binding.four_eyes && !request->target.empty()) {
           auto need = binding.four_eyes(run);
           if (!need.ok()) return need.status();
           if (!*need || (*need)->target != request->target) {
@@ -126,16 +153,20 @@ Result<std::string> MngApproveRequest(Call& c) {
         }
         return r;
       });
-  if (!result.ok()) return result.status();
-  if (!on_kyc) {
-    auto marked = core.WriterFor(BaseId::kKyc)->SubmitAndWait(
-        [&](WriteBatch& batch) -> Result<std::string> {
-          auto decided = DecideApprovalRequest(core, batch, id, ApprovalStatus::kApproved, approver,
-                                               comment, core.clock().Now());
-          if (!decided.ok()) return decided.status();
-          return std::string();
-        });
-    if (!marked.ok()) return marked.status();
+  if (!result.ok()) {
+    if (!on_kyc) {
+      auto reopened = core.WriterFor(BaseId::kKyc)->SubmitAndWait(
+          [&](WriteBatch& batch) -> Result<std::string> {
+            if (Status s = ReopenApprovalRequest(core, batch, id, approver,
+                                                 result.status().message(), core.clock().Now());
+                !s.ok()) {
+              return s;
+            }
+            return std::string();
+          });
+      if (!reopened.ok()) return reopened.status();
+    }
+    return result.status();
   }
   auto decided = core.kyc().accounts().approvals().Get(id);
   JsonOut o;
@@ -152,12 +183,14 @@ Result<std::string> MngRejectRequest(Call& c) {
   if (Status s = p.Finish(); !s.ok()) return s;
   auto request = c.core.kyc().staged_accounts().staged_approvals().StagedGet(id);
   if (!request) return Error(Code::kNotFound, "approval request {} not found", id);
-  // The initiator may withdraw a request; anyone else needs the command's permission.
+  // The initiator may withdraw a request; anyone else must be one who could approve it.
   if (c.session->manager_id != request->initiator_id) {
     const CommandSpec* spec = FindCommand(request->command);
-    if (spec && !Grants(c.session->permissions, spec->permission)) {
-      return Error(Code::kForbidden, "rejecting request {} ({}) needs permission '{}'", id,
-                   spec->name, Name(spec->permission));
+    if (!spec || !Allows(spec->access, c.session->type) ||
+        !Grants(c.session->permissions, spec->permission)) {
+      return Error(Code::kForbidden,
+                   "rejecting request {} ({}) needs a session that may call it, with permission '{}'",
+                   id, request->command, spec ? Name(spec->permission) : "?");
     }
   }
   auto decided = DecideApprovalRequest(c.core, *c.batch, id, ApprovalStatus::kRejected, *c.session,

@@ -1,7 +1,8 @@
 // MngGetKycAudit: one audit query for every entity, ascending by id, paged by after_id.
 // Staff accounts and roles change in managers.db, so their rows are in that base's trail
-// (written in the same transaction as the change); `entity` "manager" or "role" reads it,
-// every other entity kyc.db's. Each trail numbers its rows on its own.
+// (written in the same transaction as the change); `entity` "manager" or "role" (or, with
+// no entity, an action "manager.*" or "role.*") reads it, everything else kyc.db's. Each
+// trail numbers its rows on its own.
 #include "handlers/handlers.h"
 #include "handlers/paging.h"
 
@@ -24,7 +25,9 @@ Result<std::string> MngGetKycAudit(Call& c) {
     f.limit = *limit;
   }
   if (Status s = p.Finish(); !s.ok()) return s;
-  const bool staff_trail = f.entity && (*f.entity == "manager" || *f.entity == "role");
+  const bool staff_trail =
+      (f.entity && (*f.entity == "manager" || *f.entity == "role")) ||
+      (!f.entity && f.action && (f.action->starts_with("manager.") || f.action->starts_with("role.")));
   auto rows = staff_trail ? c.core.staff().audit().List(f) : c.core.kyc().audit().List(f);
   JsonOut o;
   o.BeginObject().Key("items").BeginArray();

@@ -71,7 +71,7 @@ constexpr HandlerBinding kBindings[] = {
   {"MngGetAccountStatusHistory", MngGetAccountStatusHistory},
   {"MngSetStatusPermissions", MngSetStatusPermissions},
   {"MngGetStatusPermissions", MngGetStatusPermissions},
-  {"MngSetRole", MngSetRole},
+  {"MngSetRole", MngSetRole, FourEyesMngSetRole},
   {"MngGetRoles", MngGetRoles},
   {"MngGetApprovalRequests", MngGetApprovalRequests},
   {"MngApproveRequest", MngApproveRequest},

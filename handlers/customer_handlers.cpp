@@ -221,7 +221,8 @@ Result<std::optional<ApprovalNeed>> FourEyesMngUnblockCustomer(const Call& c) {
   if (!r || !r->is_blocked) return std::optional<ApprovalNeed>();
   return std::optional<ApprovalNeed>(ApprovalNeed{
       .summary = fmt::format("unblock customer {} of {}", key.customer_id, key.brand),
-      .target = fmt::format("blocked at {} by {}", r->blocked_at.value_or(0), r->blocked_by.value_or(0)),
+      .target = fmt::format("blocked at {} by {}: {} (record updated {})", r->blocked_at.value_or(0),
+                            r->blocked_by.value_or(0), r->block_reason, r->updated_at),
       .brand = key.brand,
       .customer_id = key.customer_id,
       .reason = reason});

@@ -1,5 +1,7 @@
 #include "handlers/dispatch.h"
 
+#include <charconv>
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -62,8 +64,17 @@ ApprovalNeed ListedNeed(const CommandSpec& spec, const Params& params) {
   ApprovalNeed need;
   const auto& doc = params.doc;
   if (doc.HasMember("brand") && doc["brand"].IsString()) need.brand = doc["brand"].GetString();
-  if (doc.HasMember("customer_id") && doc["customer_id"].IsInt64()) {
-    need.customer_id = doc["customer_id"].GetInt64();
+  if (doc.HasMember("customer_id")) {
+    const auto& v = doc["customer_id"];
+    if (v.IsInt64()) need.customer_id = v.GetInt64();
+    // From a REST path: text.
+    if (v.IsString()) {
+      int64_t id = 0;
+      std::string_view text(v.GetString(), v.GetStringLength());
+      if (std::from_chars(text.data(), text.data() + text.size(), id).ec == std::errc()) {
+        need.customer_id = id;
+      }
+    }
   }
   if (doc.HasMember("reason") && doc["reason"].IsString()) need.reason = doc["reason"].GetString();
   std::string shown = ToJsonText(doc);
@@ -167,19 +178,49 @@ Status Dispatcher::CheckAccess(const CommandSpec& spec, const SessionPtr& sessio
                  spec.name, Name(spec.permission), session->login,
                  session->roles.empty() ? "none" : session->roles);
   }
+  return CheckClientAccount(spec, *session);
+}
+
+Status Dispatcher::CheckClientAccount(const CommandSpec& spec, const Session& session) const {
   // A client's account status decides what it may do (closed: nothing).
-  if (session->type == SessionType::kClient && spec.client_op != AccountOp::kNone &&
-      session->customer_id) {
-    const AccountState state = AccountStateNow(core_.kyc(), core_.options().accounts,
-                                               *session->customer_id, session->brand);
-    const AccountOpMask ops =
-        core_.kyc().accounts().status_permissions().Of(session->brand, state.status);
-    if (std::string refusal = StatusRefusal(state, ops, Name(spec.client_op), spec.client_op);
-        !refusal.empty()) {
-      return Error(Code::kForbidden, "{} ({})", refusal, spec.name);
-    }
+  if (session.type != SessionType::kClient || spec.client_op == AccountOp::kNone ||
+      !session.customer_id) {
+    return Status::Ok();
+  }
+  const AccountState state = AccountStateNow(core_.kyc(), core_.options().accounts,
+                                             *session.customer_id, session.brand);
+  const AccountOpMask ops = core_.kyc().accounts().status_permissions().Of(session.brand, state.status);
+  if (std::string refusal = StatusRefusal(state, ops, Name(spec.client_op), spec.client_op);
+      !refusal.empty()) {
+    return Error(Code::kForbidden, "{} ({})", refusal, spec.name);
   }
   return Status::Ok();
+}
+
+Result<std::string> Dispatcher::RunWrite(const CommandSpec& spec, Call& call) {
+  // What was checked before the write was queued may have changed while it waited: a
+  // closure committed, or a block that makes this unblock sensitive after all.
+  if (call.session) {
+    if (Status s = CheckClientAccount(spec, *call.session); !s.ok()) return s;
+  }
+  const HandlerBinding& binding = BindingOf(spec);
+  if (binding.four_eyes && call.session && IsStaff(call.session->type)) {
+    auto need = Guarded(spec, [&]() -> Result<std::optional<ApprovalNeed>> {
+      return binding.four_eyes(call);
+    });
+    if (!need.ok()) return need.status();
+    if (*need) {
+      if (spec.base == BaseId::kKyc) {
+        return RecordApprovalRequest(core_, *call.batch, *call.session, spec.name, call.params,
+                                     **need, call.now);
+      }
+      return Error(Code::kConflict,
+                   "{}: the target changed while the request waited and now needs a second "
+                   "person's approval; send it again",
+                   spec.name);
+    }
+  }
+  return RunHandler(spec, call);
 }
 
 Status Dispatcher::CheckStillAlive(const CommandSpec& spec, const Session* session) const {
@@ -260,7 +301,7 @@ void Dispatcher::Dispatch(Request req, Completion done) {
           if (Status s = CheckStillAlive(spec, work->session.get()); !s.ok()) return s;
           work->call.batch = &batch;
           work->call.now = work->call.core.clock().Now();
-          return RunHandler(spec, work->call);
+          return RunWrite(spec, work->call);
         },
         [work](Result<std::string> r) { work->Finish(std::move(r)); });
   };

@@ -94,6 +94,11 @@ class Dispatcher {
   Status CheckRequest(const Request& req) const;
   // unauthorized when a command that needs a session has one that ended since.
   Status CheckStillAlive(const CommandSpec& spec, const Session* session) const;
+  // forbidden when a client session's account status does not permit the row's operation.
+  Status CheckClientAccount(const CommandSpec& spec, const Session& session) const;
+  // A write on its strand: the account status and the four-eyes check again (the state
+  // may have moved while the write waited), then the handler.
+  Result<std::string> RunWrite(const CommandSpec& spec, Call& call);
 
   Core& core_;
   std::vector<WriterQueue*> writers_;  // by row (IndexOf); null for rows that do not write

@@ -24,6 +24,7 @@ Result<std::optional<ApprovalNeed>> FourEyesMngUpdateManager(const Call& c);
 
 // Roles (role_handlers.cpp)
 Result<std::string> MngSetRole(Call& c);
+Result<std::optional<ApprovalNeed>> FourEyesMngSetRole(const Call& c);  // a held role
 Result<std::string> MngGetRoles(Call& c);
 
 // Account lifecycle (account_handlers.cpp)

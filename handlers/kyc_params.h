@@ -2,6 +2,9 @@
 // as integers, reasons and comments.
 #pragma once
 
+#include <algorithm>
+#include <vector>
+
 #include <optional>
 #include <string>
 
@@ -58,6 +61,37 @@ inline std::string ReadText(ParamReader& p, std::string_view field, size_t max_l
     p.Fail(Error(Code::kBadRequest, "field '{}' must not be blank", field));
   }
   return v;
+}
+
+// An array of names, each read by `parse` (nullopt: unknown). nullopt when the field is
+// absent (bad_request when `required`); bad_request naming the field and the bad entry
+// otherwise, with `allowed` saying what may be listed. Repeated names count once.
+template <typename T, typename Parse>
+std::optional<std::vector<T>> ReadNames(ParamReader& p, std::string_view field, Parse parse,
+                                        std::string_view allowed, bool required,
+                                        size_t max_items = 64) {
+  const rapidjson::Value* list = p.Raw(field);
+  if (!list) {
+    if (required) p.Fail(Error(Code::kBadRequest, "field '{}' is required", field));
+    return std::nullopt;
+  }
+  std::vector<T> out;
+  if (!list->IsArray() || list->Size() > max_items) {
+    p.Fail(Error(Code::kBadRequest, "field '{}' must be an array of at most {} names", field,
+                 max_items));
+    return out;
+  }
+  for (const auto& v : list->GetArray()) {
+    std::optional<T> item;
+    if (v.IsString()) item = parse(std::string_view(v.GetString(), v.GetStringLength()));
+    if (!item) {
+      p.Fail(Error(Code::kBadRequest, "field '{}' lists {}, not one of {}", field, ToJsonText(v),
+                   allowed));
+      return out;
+    }
+    if (std::find(out.begin(), out.end(), *item) == out.end()) out.push_back(*item);
+  }
+  return out;
 }
 
 // A decimal string field (never a JSON number: no binary float holds money) with at most

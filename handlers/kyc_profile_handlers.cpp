@@ -172,13 +172,34 @@ Result<std::string> MngSetKycRequiredLevel(Call& c) {
   return o.Take();
 }
 
-Result<std::string> MngSetKycRiskLevel(Call& c) {
+namespace {
+
+struct RiskChange {
+  int64_t id = 0;
+  RiskLevel risk = RiskLevel::kUnknown;
+  std::string reason;
+};
+
+Result<RiskChange> ReadRiskChange(const Call& c) {
   ParamReader p(c.params);
-  int64_t id = p.Int("id");
+  RiskChange r;
+  r.id = p.Int("id");
   auto risk = ReadEnum<RiskLevel>(p, "risk_level", kRiskLevelNames);
   if (p.ok() && !risk) p.Fail(Status(Code::kBadRequest, "field 'risk_level' is required"));
-  std::string reason = ReadText(p, "reason");
+  r.reason = ReadText(p, "reason");
   if (Status s = p.Finish(); !s.ok()) return s;
+  r.risk = *risk;
+  return r;
+}
+
+}  // namespace
+
+Result<std::string> MngSetKycRiskLevel(Call& c) {
+  auto change = ReadRiskChange(c);
+  if (!change.ok()) return change.status();
+  const int64_t id = change->id;
+  const std::optional<RiskLevel> risk = change->risk;
+  const std::string& reason = change->reason;
   KycTxn txn = KycTxnOf(c);
   auto before = txn.Profile(id);
   if (!before) return Error(Code::kNotFound, "profile {} not found", id);
@@ -200,24 +221,21 @@ Result<std::string> MngSetKycRiskLevel(Call& c) {
 }
 
 Result<std::optional<ApprovalNeed>> FourEyesMngSetKycRiskLevel(const Call& c) {
-  ParamReader p(c.params);
-  int64_t id = p.Int("id");
-  auto risk = ReadEnum<RiskLevel>(p, "risk_level", kRiskLevelNames);
-  if (p.ok() && !risk) p.Fail(Status(Code::kBadRequest, "field 'risk_level' is required"));
-  std::string reason = ReadText(p, "reason");
-  if (Status s = p.Finish(); !s.ok()) return s;
+  auto change = ReadRiskChange(c);
+  if (!change.ok()) return change.status();
   auto& profiles = c.core.kyc().staged_profiles();
-  auto profile = c.batch ? profiles.StagedGet(id) : profiles.Get(id);
+  auto profile = c.batch ? profiles.StagedGet(change->id) : profiles.Get(change->id);
   // Only lowering a risk level needs a second person.
-  if (!profile || *risk >= profile->risk_level) return std::optional<ApprovalNeed>();
+  if (!profile || change->risk >= profile->risk_level) return std::optional<ApprovalNeed>();
   return std::optional<ApprovalNeed>(ApprovalNeed{
       .summary = fmt::format("lower the risk level of customer {} of {} from {} to {}",
                              profile->customer_id, profile->brand, Name(profile->risk_level),
-                             Name(*risk)),
-      .target = fmt::format("risk {}", Name(profile->risk_level)),
+                             Name(change->risk)),
+      .target = fmt::format("risk {} (profile updated {})", Name(profile->risk_level),
+                            profile->updated_at),
       .brand = profile->brand,
       .customer_id = profile->customer_id,
-      .reason = reason});
+      .reason = change->reason});
 }
 
 Result<std::string> MngGetKycCustomer(Call& c) {

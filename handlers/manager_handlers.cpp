@@ -1,5 +1,6 @@
 // Staff accounts: MngAddManager, MngUpdateManager, MngGetManagers (SESSION_ADMIN only).
 #include "handlers/handlers.h"
+#include "handlers/kyc_params.h"
 #include "handlers/paging.h"
 #include "core/staff_rules.h"
 
@@ -22,29 +23,16 @@ namespace {
 // `roles`: an array of role names, each built in or custom (as the batch sees them when
 // `staged`). nullopt when absent.
 std::optional<std::vector<std::string>> ReadRoles(ParamReader& p, Core& core, bool staged) {
-  const rapidjson::Value* raw = p.Raw("roles");
-  if (!raw) return std::nullopt;
-  const auto& v = *raw;
-  std::vector<std::string> roles;
-  if (!v.IsArray() || v.Size() > 16) {
-    p.Fail(Status(Code::kBadRequest, "field 'roles' must be an array of at most 16 role names"));
-    return roles;
-  }
   auto& custom = core.staff().staged_roles();
-  for (const auto& r : v.GetArray()) {
-    std::string name = r.IsString() ? r.GetString() : "";
-    const bool known = FindBuiltinRole(name) ||
-                       (staged ? custom.StagedFind(name) != nullptr : custom.Find(name) != nullptr);
-    if (!known) {
-      p.Fail(Error(Code::kBadRequest,
-                   "field 'roles' names an unknown role '{}' (built in: support, compliance, "
-                   "finance, risk, admin; or one made with MngSetRole)",
-                   name));
-      return roles;
-    }
-    if (std::find(roles.begin(), roles.end(), name) == roles.end()) roles.push_back(name);
-  }
-  return roles;
+  auto known = [&](std::string_view name) -> std::optional<std::string> {
+    const bool found = FindBuiltinRole(name) ||
+                       (staged ? custom.StagedFind(name) : custom.Find(name)) != nullptr;
+    return found ? std::optional<std::string>(name) : std::nullopt;
+  };
+  return ReadNames<std::string>(p, "roles", known,
+                                "support, compliance, finance, risk, admin or a role made with "
+                                "MngSetRole",
+                                false, 16);
 }
 
 // MngAddManager's params, checked; the password as given (hashed by the prepare stage).
@@ -139,13 +127,20 @@ Result<std::string> MngUpdateManager(Call& c) {
   if (change.name) m->name = *change.name;
   if (change.roles) m->roles = *change.roles;
   if (change.disabled) m->disabled = *change.disabled;
-  // Never leave the server without an enabled admin who could repair it.
-  bool was_admin = before->session_type == SessionType::kAdmin && !before->disabled;
-  bool is_admin = m->session_type == SessionType::kAdmin && !m->disabled;
+  // Never leave the server without an enabled admin who could repair it: a SESSION_ADMIN
+  // whose roles grant staff.manage.
+  auto repairs = [&](const Manager& x) {
+    return x.session_type == SessionType::kAdmin && !x.disabled &&
+           Grants(PermissionsOf(x.roles.empty() ? DefaultRoles(x.session_type) : x.roles,
+                                staff.staged_roles()),
+                  Perm::kStaffManage);
+  };
+  bool was_admin = repairs(*before);
+  bool is_admin = repairs(*m);
   if (was_admin && !is_admin) {
     int admins = 0;
     staff.staged_managers().StagedScan([&](const ManagerSet::Ptr& x) {
-      if (x->session_type == SessionType::kAdmin && !x->disabled) ++admins;
+      if (repairs(*x)) ++admins;
     });
     if (admins <= 1) {
       return Error(Code::kConflict, "manager {} is the last enabled admin; it cannot be {}", id,
@@ -195,7 +190,8 @@ Result<std::optional<ApprovalNeed>> FourEyesMngUpdateManager(const Call& c) {
   }
   return std::optional<ApprovalNeed>(ApprovalNeed{
       .summary = fmt::format("change staff account '{}': {}", m->login, what),
-      .target = fmt::format("{} [{}]", SessionTypeName(m->session_type), JoinRoles(m->roles)),
+      .target = fmt::format("{} [{}] disabled={} updated {}", SessionTypeName(m->session_type),
+                            JoinRoles(m->roles), m->disabled, m->updated_at),
   });
 }
 

@@ -1,32 +1,22 @@
 // Staff roles (issue 15): MngSetRole and MngGetRoles (SESSION_ADMIN, staff.manage). A
-// role's holders are staff accounts whose `roles` name it; changing its permissions ends
-// their sessions, so the next login carries the new permissions.
+// role's holders are staff accounts whose `roles` name it; changing the permissions of a
+// held role waits for a second admin (four eyes), then ends its holders' sessions, so the
+// next login carries the new permissions.
+#include <algorithm>
+
 #include "handlers/handlers.h"
+#include "handlers/kyc_params.h"
 
 namespace kyc::handlers {
 
 Result<std::string> MngSetRole(Call& c) {
   ParamReader p(c.params);
   std::string name = p.String("name", 64);
-  PermMask perms = 0;
-  const rapidjson::Value* list = p.Raw("permissions");
-  if (!list) {
-    p.Fail(Status(Code::kBadRequest, "field 'permissions' is required"));
-  } else if (!list->IsArray()) {
-    p.Fail(Status(Code::kBadRequest, "field 'permissions' must be an array of permission names"));
-  } else {
-    for (const auto& v : list->GetArray()) {
-      auto perm = v.IsString() ? ParsePerm(v.GetString()) : std::nullopt;
-      if (!perm) {
-        p.Fail(Error(Code::kBadRequest,
-                     "field 'permissions' names an unknown permission {} (MngGetRoles lists them)",
-                     ToJsonText(v)));
-        break;
-      }
-      perms |= PermBit(*perm);
-    }
-  }
+  auto listed = ReadNames<Perm>(p, "permissions", ParsePerm, "the permissions MngGetRoles lists",
+                                true);
   if (Status s = p.Finish(); !s.ok()) return s;
+  PermMask perms = 0;
+  for (Perm perm : *listed) perms |= PermBit(perm);
   if (!IsValidRoleName(name)) {
     return Status(Code::kBadRequest, "field 'name' must match [a-z0-9_.-]{1,64}");
   }
@@ -49,6 +39,37 @@ Result<std::string> MngSetRole(Call& c) {
   if (Status s = staff.AppendAudit(*c.batch, std::move(row)); !s.ok()) return s;
   c.batch->AfterCommit([&sessions = c.core.sessions(), name] { sessions.RevokeRole(name); });
   return json;
+}
+
+Result<std::optional<ApprovalNeed>> FourEyesMngSetRole(const Call& c) {
+  ParamReader p(c.params);
+  std::string name = p.String("name", 64);
+  auto listed = ReadNames<Perm>(p, "permissions", ParsePerm, "the permissions MngGetRoles lists",
+                                true);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  auto& staff = c.core.staff();
+  auto role = c.batch ? staff.staged_roles().StagedFind(name) : staff.roles().Find(name);
+  if (!role) return std::optional<ApprovalNeed>();  // a new role: nobody holds it yet
+  PermMask perms = 0;
+  for (Perm perm : *listed) perms |= PermBit(perm);
+  if (perms == role->permissions) return std::optional<ApprovalNeed>();
+  // Changing what a held role grants changes what its holders may do: four eyes.
+  int64_t holders = 0;
+  auto count = [&](const ManagerSet::Ptr& m) {
+    if (std::find(m->roles.begin(), m->roles.end(), name) != m->roles.end()) ++holders;
+  };
+  if (c.batch) {
+    staff.staged_managers().StagedScan(count);
+  } else {
+    staff.managers().Scan([&](const ManagerSet::Ptr& m) {
+      count(m);
+      return true;
+    });
+  }
+  if (holders == 0) return std::optional<ApprovalNeed>();
+  return std::optional<ApprovalNeed>(ApprovalNeed{
+      .summary = fmt::format("change role '{}' held by {} account(s)", name, holders),
+      .target = fmt::format("{} updated {}", RoleJson(*role), role->updated_at)});
 }
 
 Result<std::string> MngGetRoles(Call& c) {

@@ -66,7 +66,9 @@ Result<std::string> Login(Call& c) {
   auto session = c.core.sessions().Create(proto, c.core.options().staff_session_ttl);
   // The account may have been disabled or given a new password or type while the
   // password was being verified: its revocation ran before this session existed.
-  if (c.core.staff().managers().Get(m->id) != m) {
+  // Likewise a custom role whose permissions changed (MngSetRole).
+  if (c.core.staff().managers().Get(m->id) != m ||
+      PermissionsOf(roles, c.core.staff().roles()) != proto.permissions) {
     c.core.sessions().Revoke(*session);
     return Status(Code::kUnauthorized, "the account changed during login; log in again");
   }

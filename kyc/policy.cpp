@@ -25,7 +25,12 @@ CheckResult CheckOperation(const OperationRule& rule, std::string_view operation
                            int64_t customer_id, std::string_view brand, const Profile* profile,
                            const std::vector<std::shared_ptr<const Step>>& steps) {
   CheckResult r;
-  if (rule.min_level <= 0) {
+  // The client area, uploading documents and closing a position need no KYC when the
+  // policy asks for level 0 (a customer with an expired document must still send a new
+  // one); any other operation is weighed in full.
+  const bool onboarding = operation == "client_area" || operation == "upload_documents" ||
+                          operation == "close_position";
+  if (onboarding && rule.min_level <= 0) {
     r.allowed = true;
     r.level = profile ? profile->level : 0;
     r.status = profile ? profile->status : ProfileStatus::kNone;

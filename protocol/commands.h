@@ -120,10 +120,11 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    "Approve a document"},
   {"MngRejectKycDocument", kStaff, kWrite, BaseId::kKyc, Perm::kKycReview,
    {{{"POST", "/manager/kyc/documents/{id}/reject"}}}, "{id, reason} → Document",
-   "Reject a document"},
+   "Reject a document, or revoke an approved one (fraud found later)"},
   {"MngSetKycRiskLevel", kStaff, kWrite, BaseId::kKyc, Perm::kRiskSet,
-   {{{"POST", "/manager/kyc/profiles/{id}/risk"}}}, "{id, risk_level, reason} → Profile",
-   "Set a profile's risk level"},
+   {{{"POST", "/manager/kyc/profiles/{id}/risk"}}}, "{id, risk_level, reason} → Profile | {pending_approval:true, "
+   "request}",
+   "Set a profile's risk level (lowering it: four eyes)"},
   {"MngGetKycAudit", kStaff, kRead, BaseId::kNone, Perm::kAuditRead,
    {{{"GET", "/manager/kyc/audit"}}},
    "{customer_id?, entity?, entity_id?, action?, from?, to?, after_id?, limit?} → "
@@ -133,8 +134,9 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    {{{"POST", "/manager/kyc/check"}}},
    "{customer_id, brand, operation, amount?} → {allowed, reason, required_level, "
    "missing_fields, …}",
-   "May this customer open_real_account, deposit, withdrawal, exchange or trade (this EUR "
-   "amount)? Weighs blocking, KYC, tier limits, compliance rules"},
+   "May this customer open_real_account, deposit, withdrawal, exchange, trade, use the "
+   "client area, upload documents, open or close a position (this EUR amount)? Weighs "
+   "blocking, account status, KYC, tier limits, compliance rules"},
   {"MngGetKycCustomer", kStaff, kRead, BaseId::kNone, Perm::kKycRead,
    {{{"GET", "/manager/kyc/customer"}}},
    "{customer_id, brand} → {customer_id, brand, kyc_status, kyc_level, kyc_risk_level, …}",
@@ -143,12 +145,14 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    {{{"POST", "/manager/sessions/client"}}}, "{customer_id, brand, ttl?} → {token, expires_at}",
    "Mint a SESSION_CLIENT token bound to (customer_id, brand)"},
   {"MngAddManager", kAdminOnly, kWrite | kSlow, BaseId::kStaff, Perm::kStaffManage,
-   {{{"POST", "/manager/managers"}}}, "{login, password, session_type, name?, disabled?} → Manager",
+   {{{"POST", "/manager/managers"}}}, "{login, password, session_type, name?, disabled?, roles?} → Manager",
    "Create a staff account"},
   {"MngUpdateManager", kAdminOnly, kWrite | kSlow, BaseId::kStaff, Perm::kStaffManage,
    {{{"PATCH", "/manager/managers/{id}"}, {"PUT", "/manager/managers/{id}"}}},
-   "{id, password?, session_type?, name?, disabled?} → Manager",
-   "Change a staff account: disable, password, type or name"},
+   "{id, password?, session_type?, name?, disabled?, roles?} → Manager | "
+   "{pending_approval:true, request}",
+   "Change a staff account: disable, password, type, name or roles (type and roles: four "
+   "eyes)"},
   {"MngGetManagers", kAdminOnly, kRead, BaseId::kNone, Perm::kStaffManage,
    {{{"GET", "/manager/managers"}}}, "{offset?, limit?} → {items:[Manager], total}",
    "List staff accounts"},
@@ -166,7 +170,8 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    "{customer_id, brand} | {uuid} → Customer", "Get a client record"},
   {"MngGetCustomers", kStaff, kRead, BaseId::kNone, Perm::kCustomersRead,
    {{{"GET", "/manager/customers"}}},
-   "{query?, type?, brand?, blocked?, offset?, limit?} → {items:[Customer], total}",
+   "{query?, type?, brand?, blocked?, account_status?, offset?, limit?} → {items:[Customer], "
+   "total}",
    "Search client records: name prefix, document number, e-mail or customer_id in one query"},
   {"MngBlockCustomer", kAdminOrManager, kWrite, BaseId::kKyc, Perm::kCustomersBlock,
    {{{"POST", "/manager/customers/{brand}/{customer_id}/block"}}},
@@ -174,7 +179,8 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    "Block a customer: no new transaction, operations refused with the reason"},
   {"MngUnblockCustomer", kAdminOrManager, kWrite, BaseId::kKyc, Perm::kCustomersBlock,
    {{{"POST", "/manager/customers/{brand}/{customer_id}/unblock"}}},
-   "{customer_id, brand, reason} → Customer", "Lift a customer's block"},
+   "{customer_id, brand, reason} → Customer | {pending_approval:true, request}",
+   "Lift a customer's block (four eyes)"},
   {"MngAddTransaction", kStaff, kWrite, BaseId::kKyc, Perm::kFundsWrite,
    {{{"POST", "/manager/customers/{brand}/{customer_id}/transactions"}}},
    "{customer_id, brand, type, amount, currency, eur_amount, external_id, at?} → "
@@ -275,8 +281,8 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    "{brand} → {brand, items:[{status, operations, default}]}",
    "A brand's permissions for each of the six account statuses (defaults filled in)"},
   {"MngSetRole", kAdminOnly, kWrite, BaseId::kStaff, Perm::kStaffManage,
-   {{{"PUT", "/manager/roles/{name}"}}}, "{name, permissions:[…]} → Role",
-   "Create or change a custom staff role; its holders' sessions end"},
+   {{{"PUT", "/manager/roles/{name}"}}}, "{name, permissions:[…]} → Role | {pending_approval:true, request}",
+   "Create or change a custom staff role (a held one: four eyes); its holders' sessions end"},
   {"MngGetRoles", kAdminOnly, kRead, BaseId::kNone, Perm::kStaffManage,
    {{{"GET", "/manager/roles"}}}, "{} → {items:[Role], permissions:[…], total}",
    "The built-in and custom roles with their permissions"},

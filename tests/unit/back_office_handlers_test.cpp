@@ -3,6 +3,7 @@
 // job function and four-eyes approval requests.
 #include <doctest/doctest.h>
 
+#include "kyc/policy.h"
 #include "tests/unit/kyc_fixture.h"
 
 namespace kyc {
@@ -321,6 +322,79 @@ TEST_CASE_FIXTURE(ListedApproval, "back office: a command listed in approvals.re
   CHECK(Str(asked["request"], "brand") == "brand_a");
   auto other = Ok("MngSetKycTier", R"({"brand":"brand_b","level":1,"name":"Basic"})");
   CHECK_FALSE(other.HasMember("pending_approval"));
+}
+
+}  // namespace kyc
+
+namespace kyc {
+
+TEST_CASE_FIXTURE(BackOffice, "back office: a staff change whose target moved is put back to pending") {
+  auto admin = h_.Admin();
+  auto dealer = h_.Session(SessionType::kDealer);
+  const int64_t dealer_id = *dealer->manager_id;
+  const int64_t request = PendingId(
+      Ok("MngUpdateManager", fmt::format(R"({{"id":{},"roles":["risk"]}})", dealer_id), admin));
+  // The account changes meanwhile (its name): the request's target no longer holds.
+  h_.clock().Advance(1);
+  Ok("MngUpdateManager", fmt::format(R"({{"id":{},"name":"Dee"}})", dealer_id), admin);
+  h_.AddManager("admin2", SessionType::kAdmin);
+  auto admin2 = h_.Login("admin2", test::kStaffPassword);
+  Response stale = Call("MngApproveRequest", fmt::format(R"({{"id":{}}})", request), admin2);
+  CHECK(stale.status.code() == Code::kConflict);
+  auto back = Ok("MngGetApprovalRequests", R"({"status":"pending"})", admin2);
+  REQUIRE(Int(back, "total") == 1);
+  CHECK(Int(back["items"][0], "id") == request);
+  auto trail = Audit(fmt::format(R"({{"entity":"approval_request","entity_id":{}}})", request));
+  CHECK(Strings(trail["items"], "action") ==
+        std::vector<std::string>{"approval.request", "approval.approve", "approval.reopen"});
+  auto m = h_.core().staff().managers().Get(dealer_id);
+  CHECK(m->roles.empty());  // nothing ran
+}
+
+TEST_CASE_FIXTURE(BackOffice, "back office: an initiator who lost the permission cannot have the change made") {
+  Ok("MngBlockCustomer", R"({"customer_id":1001,"brand":"brand_a","reason":"chargebacks"})");
+  const int64_t request = PendingId(
+      Ok("MngUnblockCustomer", R"({"customer_id":1001,"brand":"brand_a","reason":"paid"})"));
+  // The initiator becomes support (through four eyes itself).
+  auto admin = h_.Admin();
+  OkApproved("MngUpdateManager", fmt::format(R"({{"id":{},"roles":["support"]}})", manager_id_),
+             admin);
+  Response r = Call("MngApproveRequest", fmt::format(R"({{"id":{}}})", request), second_);
+  CHECK(r.status.code() == Code::kConflict);
+  CHECK(Contains(r.text(), "may no longer call MngUnblockCustomer"));
+  CHECK(Bool(Ok("MngGetCustomer", R"({"customer_id":1001,"brand":"brand_a"})", second_),
+             "is_blocked"));
+}
+
+TEST_CASE_FIXTURE(BackOffice, "back office: changing a role some account holds waits for a second admin") {
+  auto admin = h_.Admin();
+  Ok("MngSetRole", R"({"name":"desk","permissions":["kyc.read"]})", admin);
+  // Nobody holds it yet: changed at once.
+  auto changed = Ok("MngSetRole", R"({"name":"desk","permissions":["kyc.read","customers.read"]})", admin);
+  CHECK_FALSE(changed.HasMember("pending_approval"));
+  Ok("MngAddManager",
+     R"({"login":"desk1","password":"desk-password-1","session_type":"SESSION_DEALER","roles":["desk"]})",
+     admin);
+  auto held = Ok("MngSetRole", R"({"name":"desk","permissions":["kyc.read","kyc.review"]})", admin);
+  CHECK(Contains(Str(held["request"], "summary"), "held by 1 account"));
+  auto desk = h_.Login("desk1", "desk-password-1");
+  REQUIRE(desk);
+  CHECK(Err("MngApproveKycStep", R"({"id":1})", desk) == Code::kForbidden);
+}
+
+TEST_CASE("accounts: level-0 onboarding operations need no KYC, others keep every check") {
+  Profile p;
+  p.level = 0;
+  p.risk_level = RiskLevel::kProhibited;
+  p.status = ProfileStatus::kExpired;
+  const OperationRule zero{0};
+  CHECK(CheckOperation(zero, "upload_documents", 1, "b", &p, {}).allowed);
+  CHECK(CheckOperation(zero, "close_position", 1, "b", &p, {}).allowed);
+  CHECK(CheckOperation(zero, "client_area", 1, "b", nullptr, {}).allowed);
+  // A brand that sets deposit = 0 still refuses a prohibited customer.
+  auto deposit = CheckOperation(zero, "deposit", 1, "b", &p, {});
+  CHECK_FALSE(deposit.allowed);
+  CHECK(Contains(deposit.reason, "prohibited"));
 }
 
 }  // namespace kyc
