@@ -23,10 +23,13 @@ namespace {
 std::string CommandHelp() {
   std::string out =
       "Commands (access: S staff, A admin, C client, — none; then the permission a staff\n"
-      "account's roles must grant):\n";
+      "account's roles must grant, or the operation a client's account status must permit):\n";
   for (const auto& c : kyc::Commands()) {
-    std::string_view perm = c.permission == kyc::Perm::kNone ? "-" : kyc::Name(c.permission);
-    out += fmt::format("  {:<28} {:<4} {:<16} {}\n", c.name, kyc::AccessLabel(c.access), perm,
+    std::string perm = c.permission != kyc::Perm::kNone ? std::string(kyc::Name(c.permission))
+                       : c.client_op != kyc::AccountOp::kNone
+                           ? fmt::format("client:{}", kyc::Name(c.client_op))
+                           : "-";
+    out += fmt::format("  {:<28} {:<4} {:<24} {}\n", c.name, kyc::AccessLabel(c.access), perm,
                        c.summary);
   }
   return out;

@@ -169,6 +169,13 @@ TEST_CASE("kycctl --help lists every command of the table") {
   REQUIRE(r.exit_code == 0);
   for (const CommandSpec& spec : Commands()) {
     CHECK_MESSAGE(r.out.find(std::string(spec.name)) != std::string::npos, spec.name);
+    // Each line names the permission the row needs (issue 15).
+    if (spec.permission != Perm::kNone) {
+      const size_t at = r.out.find(std::string(spec.name) + " ");
+      REQUIRE(at != std::string::npos);
+      const std::string line = r.out.substr(at, r.out.find('\n', at) - at);
+      CHECK_MESSAGE(line.find(std::string(Name(spec.permission))) != std::string::npos, line);
+    }
   }
 }
 
