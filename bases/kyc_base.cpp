@@ -88,8 +88,9 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
                                                const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
   base->profile_json_.set_max_bytes(options.profile_cache_bytes);
-  const std::array<std::string_view, 6> migrations{kSchemaV1, kSchemaV2, kSchemaV3,
-                                                   kClientSchema, kAmlSchema, kAccountSchema};
+  const std::array<std::string_view, 7> migrations{kSchemaV1,     kSchemaV2,  kSchemaV3,
+                                                   kClientSchema, kAmlSchema, kAccountSchema,
+                                                   kFundsSchema};
   if (Status s = base->OpenFile(path, migrations, "kyc", std::move(writers), options,
                                 &base->snapshot_mu_);
       !s.ok()) {
@@ -143,6 +144,7 @@ Status KycBase::Load() {
   if (Status s = clients_.Prepare(*db_); !s.ok()) return s;
   if (Status s = aml_.Prepare(*db_); !s.ok()) return s;
   if (Status s = accounts_.Prepare(*db_); !s.ok()) return s;
+  if (Status s = funds_.Prepare(*db_); !s.ok()) return s;
   // The client records (issue 13) load on a third thread: a million of them take as long
   // as the steps.
   Status documents_loaded = Status::Ok(), clients_loaded = Status::Ok();
@@ -179,6 +181,7 @@ Status KycBase::Load() {
   if (!clients_loaded.ok()) return clients_loaded;
   if (Status s = guarded([this] { return aml_.Load(*db_); }); !s.ok()) return s;
   if (Status s = guarded([this] { return accounts_.Load(*db_); }); !s.ok()) return s;
+  if (Status s = guarded([this] { return funds_.Load(*db_); }); !s.ok()) return s;
   return audit_.Open(*db_);
 }
 

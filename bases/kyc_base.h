@@ -8,6 +8,7 @@
 
 #include "bases/account_store.h"
 #include "bases/aml_store.h"
+#include "bases/funds_store.h"
 #include "bases/base_file.h"
 #include "bases/audit_store.h"
 #include "bases/client_store.h"
@@ -38,6 +39,8 @@ class KycBase : public BaseFile {
   const AmlStore& aml() const { return aml_; }
   // Permissions per account status, four-eyes approval requests.
   const AccountStore& accounts() const { return accounts_; }
+  // Payment channels, the ledger and holds (issue 16).
+  const FundsStore& funds() const { return funds_; }
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
@@ -56,6 +59,7 @@ class KycBase : public BaseFile {
   ClientStore& staged_clients() { return clients_; }
   AmlStore& staged_aml() { return aml_; }
   AccountStore& staged_accounts() { return accounts_; }
+  FundsStore& staged_funds() { return funds_; }
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
     return audit_.Append(batch, std::move(row));
   }
@@ -80,6 +84,7 @@ class KycBase : public BaseFile {
   ClientStore clients_;
   AmlStore aml_;
   AccountStore accounts_;
+  FundsStore funds_;
   Stmt put_template_, put_profile_, put_step_, put_document_;
 };
 

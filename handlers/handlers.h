@@ -107,6 +107,12 @@ Result<std::string> MngGetAmlAlert(Call& c);
 Result<std::string> MngAssignAmlAlert(Call& c);
 Result<std::string> MngResolveAmlAlert(Call& c);
 
+// Fund workflows (funds_handlers.cpp)
+Result<std::string> MngSetPaymentChannel(Call& c);
+Result<std::string> MngGetPaymentChannels(Call& c);
+Result<std::string> MngGetBalances(Call& c);
+Result<std::string> MngGetLedger(Call& c);
+
 // Client commands (client_handlers.cpp)
 Result<std::string> KycGetProfile(Call& c);
 Result<std::string> KycSubmitStep(Call& c);

@@ -1,0 +1,191 @@
+#include "bases/funds_store.h"
+
+#include <algorithm>
+
+namespace kyc {
+
+const std::string_view kFundsSchema = R"sql(
+CREATE TABLE payment_channels(
+  id INTEGER PRIMARY KEY,
+  brand TEXT NOT NULL,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  currencies TEXT NOT NULL,
+  min_amount TEXT NOT NULL,
+  max_amount TEXT NOT NULL,
+  deposits INTEGER NOT NULL,
+  withdrawals INTEGER NOT NULL,
+  requires_bank_account INTEGER NOT NULL,
+  auto_below_eur TEXT,
+  one_approver_below_eur TEXT,
+  callback_secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE ledger(
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX ledger_customer ON ledger(customer_id, brand);
+CREATE TABLE holds(
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
+namespace {
+
+Decimal DecimalOf(const std::string& text) { return Decimal::Parse(text).value_or(Decimal{}); }
+
+std::optional<Decimal> OptDecimalOf(Stmt& q, int col) {
+  if (q.IsNull(col)) return std::nullopt;
+  return Decimal::Parse(q.Text(col));
+}
+
+void BindOpt(Stmt& q, int i, const std::optional<Decimal>& d) {
+  if (d) q.Bind(i, d->ToString(2));
+  else q.BindNull(i);
+}
+
+HoldStatus HoldStatusOf(std::string_view name) {
+  for (size_t i = 0; i < kHoldStatusNames.size(); ++i) {
+    if (kHoldStatusNames[i] == name) return static_cast<HoldStatus>(i);
+  }
+  return HoldStatus::kHeld;
+}
+
+}  // namespace
+
+Status FundsStore::Prepare(Db& db) {
+  auto put = db.Prepare(UpsertSql(
+      "payment_channels",
+      {"id", "brand", "code", "name", "kind", "currencies", "min_amount", "max_amount", "deposits",
+       "withdrawals", "requires_bank_account", "auto_below_eur", "one_approver_below_eur",
+       "callback_secret", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_channel_ = std::move(put.value());
+  put = db.Prepare(
+      "INSERT INTO ledger(id, customer_id, brand, currency, amount, kind, ref, at)"
+      " VALUES(?,?,?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_entry_ = std::move(put.value());
+  put = db.Prepare(UpsertSql("holds", {"id", "customer_id", "brand", "currency", "amount", "ref",
+                                       "status", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_hold_ = std::move(put.value());
+  return Status::Ok();
+}
+
+Status FundsStore::Load(Db& db) {
+  auto c = db.Prepare(
+      "SELECT id, brand, code, name, kind, currencies, min_amount, max_amount, deposits,"
+      " withdrawals, requires_bank_account, auto_below_eur, one_approver_below_eur,"
+      " callback_secret, created_at, updated_at FROM payment_channels ORDER BY id");
+  if (!c.ok()) return c.status();
+  Status s = c->ForEachRow([&]() -> Status {
+    auto ch = std::make_shared<PaymentChannel>();
+    ch->id = c->Int(0);
+    ch->brand = c->Text(1);
+    ch->code = c->Text(2);
+    ch->name = c->Text(3);
+    ch->kind = c->Text(4);
+    ch->currencies = SplitCurrencies(c->Text(5));
+    ch->min_amount = DecimalOf(c->Text(6));
+    ch->max_amount = DecimalOf(c->Text(7));
+    ch->deposits = c->Int(8) != 0;
+    ch->withdrawals = c->Int(9) != 0;
+    ch->requires_bank_account = c->Int(10) != 0;
+    ch->auto_below_eur = OptDecimalOf(*c, 11);
+    ch->one_approver_below_eur = OptDecimalOf(*c, 12);
+    ch->callback_secret = c->Text(13);
+    ch->created_at = c->Int(14);
+    ch->updated_at = c->Int(15);
+    channels_.Load(std::move(ch));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto e = db.Prepare(
+      "SELECT id, customer_id, brand, currency, amount, kind, ref, at FROM ledger ORDER BY id");
+  if (!e.ok()) return e.status();
+  s = e->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<LedgerEntry>();
+    row->id = e->Int(0);
+    row->customer_id = e->Int(1);
+    row->brand = e->Text(2);
+    row->currency = e->Text(3);
+    row->amount = DecimalOf(e->Text(4));
+    row->kind = e->Text(5);
+    row->ref = e->Text(6);
+    row->at = e->Int(7);
+    ledger_.Load(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto h = db.Prepare(
+      "SELECT id, customer_id, brand, currency, amount, ref, status, created_at, updated_at"
+      " FROM holds ORDER BY id");
+  if (!h.ok()) return h.status();
+  return h->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<Hold>();
+    row->id = h->Int(0);
+    row->customer_id = h->Int(1);
+    row->brand = h->Text(2);
+    row->currency = h->Text(3);
+    row->amount = DecimalOf(h->Text(4));
+    row->ref = h->Text(5);
+    row->status = HoldStatusOf(h->Text(6));
+    row->created_at = h->Int(7);
+    row->updated_at = h->Int(8);
+    holds_.Load(std::move(row));
+    return Status::Ok();
+  });
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const PaymentChannel> c) {
+  Stmt& q = put_channel_;
+  q.Bind(1, c->id).Bind(2, c->brand).Bind(3, c->code).Bind(4, c->name).Bind(5, c->kind);
+  q.Bind(6, JoinCurrencies(c->currencies)).Bind(7, c->min_amount.ToString(2));
+  q.Bind(8, c->max_amount.ToString(2)).Bind(9, int64_t{c->deposits});
+  q.Bind(10, int64_t{c->withdrawals}).Bind(11, int64_t{c->requires_bank_account});
+  BindOpt(q, 12, c->auto_below_eur);
+  BindOpt(q, 13, c->one_approver_below_eur);
+  q.Bind(14, c->callback_secret).Bind(15, c->created_at).Bind(16, c->updated_at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  channels_.Stage(batch, std::move(c));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const LedgerEntry> e) {
+  Stmt& q = put_entry_;
+  q.Bind(1, e->id).Bind(2, e->customer_id).Bind(3, e->brand).Bind(4, e->currency);
+  q.Bind(5, e->amount.ToString(2)).Bind(6, e->kind).Bind(7, e->ref).Bind(8, e->at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  ledger_.Stage(batch, std::move(e));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Hold> h) {
+  Stmt& q = put_hold_;
+  q.Bind(1, h->id).Bind(2, h->customer_id).Bind(3, h->brand).Bind(4, h->currency);
+  q.Bind(5, h->amount.ToString(2)).Bind(6, h->ref).Bind(7, kHoldStatusNames[size_t(h->status)]);
+  q.Bind(8, h->created_at).Bind(9, h->updated_at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  holds_.Stage(batch, std::move(h));
+  return Status::Ok();
+}
+
+}  // namespace kyc

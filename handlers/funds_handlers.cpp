@@ -1,0 +1,162 @@
+// Fund workflows (issue 16): payment channels, balances and the ledger. Writes run on the
+// kyc writer strand, so a ledger entry commits with what it records.
+#include "core/client_txn.h"
+#include "customers/field_rules.h"
+#include "handlers/handlers.h"
+#include "handlers/kyc_params.h"
+#include "handlers/paging.h"
+
+namespace kyc::handlers {
+namespace {
+
+// ISO 4217 (or crypto) codes, at least one.
+std::vector<std::string> ReadCurrencies(ParamReader& p) {
+  auto listed = ReadNames<std::string>(
+      p, "currencies",
+      [](std::string_view c) -> std::optional<std::string> {
+        return IsCurrencyCode(c) ? std::optional<std::string>(c) : std::nullopt;
+      },
+      "ISO 4217 codes (\"EUR\")", true, 32);
+  if (listed && listed->empty()) {
+    p.Fail(Status(Code::kBadRequest, "field 'currencies' must name at least one currency"));
+  }
+  return listed.value_or(std::vector<std::string>{});
+}
+
+}  // namespace
+
+Result<std::string> MngSetPaymentChannel(Call& c) {
+  ParamReader p(c.params);
+  PaymentChannel ch;
+  ch.brand = ReadBrand(p);
+  ch.code = p.String("code", 64);
+  ch.name = ReadText(p, "name", 200);
+  ch.kind = p.String("kind", 32);
+  ch.currencies = ReadCurrencies(p);
+  auto min_amount = OptDecimal(p, "min_amount", 8, false);
+  auto max_amount = OptDecimal(p, "max_amount", 8, true);
+  ch.deposits = p.OptBool("deposits").value_or(true);
+  ch.withdrawals = p.OptBool("withdrawals").value_or(true);
+  ch.requires_bank_account = p.OptBool("requires_bank_account").value_or(false);
+  if (const rapidjson::Value* approval = p.OptObject("approval")) {
+    Params sub;
+    sub.doc.CopyFrom(*approval, sub.doc.GetAllocator());
+    ParamReader a(sub);
+    ch.auto_below_eur = OptDecimal(a, "auto_below_eur", 2, false);
+    ch.one_approver_below_eur = OptDecimal(a, "one_approver_below_eur", 2, false);
+    if (Status s = a.Finish(); !s.ok()) {
+      std::string message = s.message();  // "field 'x' …" → "field 'approval.x' …"
+      if (auto at = message.find("field '"); at != std::string::npos) {
+        message.insert(at + 7, "approval.");
+      }
+      p.Fail(Status(Code::kBadRequest, message));
+    }
+  }
+  auto secret = p.OptString("callback_secret", 256);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  if (!IsChannelCode(ch.code)) {
+    return Status(Code::kBadRequest, "field 'code' must match [a-z0-9_.-]{1,64}");
+  }
+  if (!IsChannelKind(ch.kind)) {
+    return Error(Code::kBadRequest,
+                 "field 'kind' must be one of card, bank_transfer, ewallet, crypto (got '{}')",
+                 ch.kind);
+  }
+  if (!min_amount || !max_amount) {
+    return Error(Code::kBadRequest, "field '{}' is required",
+                 !min_amount ? "min_amount" : "max_amount");
+  }
+  ch.min_amount = *min_amount;
+  ch.max_amount = *max_amount;
+  if (ch.min_amount > ch.max_amount) {
+    return Status(Code::kBadRequest, "field 'min_amount' must not exceed 'max_amount'");
+  }
+  if (ch.auto_below_eur && ch.one_approver_below_eur &&
+      *ch.auto_below_eur > *ch.one_approver_below_eur) {
+    return Status(Code::kBadRequest,
+                  "field 'approval.auto_below_eur' must not exceed 'approval.one_approver_below_eur'");
+  }
+  if (secret && secret->size() < 16) {
+    return Status(Code::kBadRequest, "field 'callback_secret' must be at least 16 bytes");
+  }
+
+  KycTxn kyc = KycTxnOf(c);
+  ClientTxn txn(kyc);
+  FundsStore& store = kyc.kyc().staged_funds();
+  auto before = store.staged_channels().StagedFindCode(ch.code);
+  if (before && before->brand != ch.brand) {
+    return Error(Code::kConflict, "channel code '{}' belongs to brand '{}'", ch.code, before->brand);
+  }
+  if (secret) {
+    ch.callback_secret = *secret;
+  } else if (before) {
+    ch.callback_secret = before->callback_secret;  // kept when not given
+  } else {
+    return Status(Code::kBadRequest, "field 'callback_secret' is required for a new channel");
+  }
+  ch.id = before ? before->id : store.staged_channels().StagedNextId();
+  ch.created_at = before ? before->created_at : c.now;
+  ch.updated_at = c.now;
+  auto after = std::make_shared<const PaymentChannel>(std::move(ch));
+  std::string json = ChannelJson(*after);
+  if (Status s = store.Put(*c.batch, after); !s.ok()) return s;
+  if (Status s = txn.AuditSetting(before ? "payment_channel.update" : "payment_channel.create",
+                                  "payment_channel", after->id, after->brand,
+                                  before ? ChannelJson(*before) : "", json);
+      !s.ok()) {
+    return s;
+  }
+  return json;
+}
+
+Result<std::string> MngGetPaymentChannels(Call& c) {
+  ParamReader p(c.params);
+  std::string brand = ReadBrand(p);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  auto channels = c.core.kyc().funds().channels().OfBrand(brand);
+  JsonOut o;
+  o.BeginObject().Key("brand").Str(brand).Key("items").BeginArray();
+  for (const auto& ch : channels) WriteChannel(o, *ch);
+  o.EndArray().Key("total").Int(static_cast<int64_t>(channels.size())).EndObject();
+  return o.Take();
+}
+
+Result<std::string> MngGetBalances(Call& c) {
+  ParamReader p(c.params);
+  CustomerKey key = ReadCustomer(p);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  const FundsStore& funds = c.core.kyc().funds();
+  auto entries = funds.ledger().Of(key.customer_id, key.brand);
+  auto holds = funds.holds().Of(key.customer_id, key.brand);
+  std::vector<const LedgerEntry*> ep;
+  std::vector<const Hold*> hp;
+  for (const auto& e : entries) ep.push_back(e.get());
+  for (const auto& h : holds) hp.push_back(h.get());
+  JsonOut o;
+  o.BeginObject().Key("customer_id").Int(key.customer_id).Key("brand").Str(key.brand);
+  o.Key("items").BeginArray();
+  for (const auto& b : ComputeBalances(ep, hp)) WriteBalance(o, b);
+  o.EndArray().EndObject();
+  return o.Take();
+}
+
+Result<std::string> MngGetLedger(Call& c) {
+  ParamReader p(c.params);
+  CustomerKey key = ReadCustomer(p);
+  LedgerFilter f;
+  f.currency = p.OptString("currency", 16);
+  f.from = p.OptInt("from");
+  f.to = p.OptInt("to");
+  Page page = ReadPage(p);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  f.offset = page.offset;
+  f.limit = page.limit;
+  auto result = c.core.kyc().funds().ledger().List(key.customer_id, key.brand, f);
+  JsonOut o;
+  o.BeginObject().Key("items").BeginArray();
+  for (const auto& e : result.items) WriteLedgerEntry(o, *e);
+  o.EndArray().Key("total").Int(result.total).EndObject();
+  return o.Take();
+}
+
+}  // namespace kyc::handlers
