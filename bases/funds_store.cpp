@@ -45,6 +45,33 @@ CREATE TABLE holds(
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE deposits(
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  eur_amount TEXT NOT NULL,
+  status TEXT NOT NULL,
+  psp_order_id TEXT NOT NULL,
+  payer_name TEXT NOT NULL,
+  paid_amount TEXT,
+  failure_code TEXT NOT NULL,
+  note TEXT NOT NULL,
+  transaction_id INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE psp_events(
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  psp_order_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  deposit_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  UNIQUE(channel, psp_order_id, status)
+);
 )sql";
 
 namespace {
@@ -87,6 +114,16 @@ Status FundsStore::Prepare(Db& db) {
                                        "status", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_hold_ = std::move(put.value());
+  put = db.Prepare(UpsertSql(
+      "deposits", {"id", "customer_id", "brand", "channel", "currency", "amount", "eur_amount",
+                   "status", "psp_order_id", "payer_name", "paid_amount", "failure_code", "note",
+                   "transaction_id", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_deposit_ = std::move(put.value());
+  put = db.Prepare(
+      "INSERT INTO psp_events(id, channel, psp_order_id, status, deposit_id, at) VALUES(?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_psp_event_ = std::move(put.value());
   return Status::Ok();
 }
 
@@ -139,7 +176,7 @@ Status FundsStore::Load(Db& db) {
       "SELECT id, customer_id, brand, currency, amount, ref, status, created_at, updated_at"
       " FROM holds ORDER BY id");
   if (!h.ok()) return h.status();
-  return h->ForEachRow([&]() -> Status {
+  s = h->ForEachRow([&]() -> Status {
     auto row = std::make_shared<Hold>();
     row->id = h->Int(0);
     row->customer_id = h->Int(1);
@@ -151,6 +188,48 @@ Status FundsStore::Load(Db& db) {
     row->created_at = h->Int(7);
     row->updated_at = h->Int(8);
     holds_.Load(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto d = db.Prepare(
+      "SELECT id, customer_id, brand, channel, currency, amount, eur_amount, status, psp_order_id,"
+      " payer_name, paid_amount, failure_code, note, transaction_id, created_at, updated_at"
+      " FROM deposits ORDER BY id");
+  if (!d.ok()) return d.status();
+  s = d->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<Deposit>();
+    row->id = d->Int(0);
+    row->customer_id = d->Int(1);
+    row->brand = d->Text(2);
+    row->channel = d->Text(3);
+    row->currency = d->Text(4);
+    row->amount = DecimalOf(d->Text(5));
+    row->eur_amount = DecimalOf(d->Text(6));
+    row->status = ParseDepositStatus(d->Text(7)).value_or(DepositStatus::kCreated);
+    row->psp_order_id = d->Text(8);
+    row->payer_name = d->Text(9);
+    row->paid_amount = OptDecimalOf(*d, 10);
+    row->failure_code = d->Text(11);
+    row->note = d->Text(12);
+    row->transaction_id = d->OptInt(13);
+    row->created_at = d->Int(14);
+    row->updated_at = d->Int(15);
+    deposits_.Load(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto ev = db.Prepare(
+      "SELECT id, channel, psp_order_id, status, deposit_id, at FROM psp_events ORDER BY id");
+  if (!ev.ok()) return ev.status();
+  return ev->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<PspEvent>();
+    row->id = ev->Int(0);
+    row->channel = ev->Text(1);
+    row->psp_order_id = ev->Text(2);
+    row->status = ev->Text(3);
+    row->deposit_id = ev->Int(4);
+    row->at = ev->Int(5);
+    psp_events_.Load(std::move(row));
     return Status::Ok();
   });
 }
@@ -185,6 +264,28 @@ Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Hold> h) {
   q.Bind(8, h->created_at).Bind(9, h->updated_at);
   if (Status s = q.Exec(); !s.ok()) return s;
   holds_.Stage(batch, std::move(h));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Deposit> d) {
+  Stmt& q = put_deposit_;
+  q.Bind(1, d->id).Bind(2, d->customer_id).Bind(3, d->brand).Bind(4, d->channel);
+  q.Bind(5, d->currency).Bind(6, d->amount.ToString(2)).Bind(7, d->eur_amount.ToString(2));
+  q.Bind(8, Name(d->status)).Bind(9, d->psp_order_id).Bind(10, d->payer_name);
+  BindOpt(q, 11, d->paid_amount);
+  q.Bind(12, d->failure_code).Bind(13, d->note).Bind(14, d->transaction_id);
+  q.Bind(15, d->created_at).Bind(16, d->updated_at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  deposits_.Stage(batch, std::move(d));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const PspEvent> e) {
+  Stmt& q = put_psp_event_;
+  q.Bind(1, e->id).Bind(2, e->channel).Bind(3, e->psp_order_id).Bind(4, e->status);
+  q.Bind(5, e->deposit_id).Bind(6, e->at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  psp_events_.Stage(batch, std::move(e));
   return Status::Ok();
 }
 

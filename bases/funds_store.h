@@ -8,6 +8,7 @@
 #include "bases/sqlite.h"
 #include "bases/writer_queue.h"
 #include "funds/channels.h"
+#include "funds/deposits.h"
 #include "funds/ledger.h"
 
 namespace kyc {
@@ -23,20 +24,27 @@ class FundsStore {
   const ChannelSet& channels() const { return channels_; }
   const LedgerSet& ledger() const { return ledger_; }
   const HoldSet& holds() const { return holds_; }
+  const DepositSet& deposits() const { return deposits_; }
 
   // Writer strand only.
   ChannelSet& staged_channels() { return channels_; }
   LedgerSet& staged_ledger() { return ledger_; }
   HoldSet& staged_holds() { return holds_; }
+  DepositSet& staged_deposits() { return deposits_; }
+  PspEventSet& staged_psp_events() { return psp_events_; }
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const PaymentChannel> c);
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const LedgerEntry> e);
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const Hold> h);
+  [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const Deposit> d);
+  [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const PspEvent> e);
 
  private:
   ChannelSet channels_;
   LedgerSet ledger_;
   HoldSet holds_;
-  Stmt put_channel_, put_entry_, put_hold_;
+  DepositSet deposits_;
+  PspEventSet psp_events_;
+  Stmt put_channel_, put_entry_, put_hold_, put_deposit_, put_psp_event_;
 };
 
 }  // namespace kyc

@@ -25,6 +25,13 @@ struct Upload {
   std::string data;
 };
 
+// A body signed by its sender (kSigned rows, HTTP only): the bytes as received and the
+// X-Signature header, for the handler to verify before it trusts the params.
+struct SignedBody {
+  std::string body;
+  std::string signature;
+};
+
 // What a command's prepare stage made on the blocking pool, before its write was queued,
 // so that no writer transaction waits on slow work (docs/ARCHITECTURE.md, "Writers").
 struct Prepared {
@@ -43,6 +50,7 @@ struct Call {
   WriteBatch* batch = nullptr; // set for write commands: they run on their base's strand
   int64_t now = 0;             // the clock when the handler started
   const Upload* upload = nullptr;  // the file of an upload command (HTTP only)
+  const SignedBody* signed_body = nullptr;  // kSigned commands (HTTP only)
   Prepared prepared;               // kWrite | kSlow commands: set by their prepare stage
 
   // Session effects for the transport: TCP binds the connection to `attach` after

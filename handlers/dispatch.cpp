@@ -35,18 +35,22 @@ Status RunPrepare(const CommandSpec& spec, Call& call) {
 // A request that leaves the I/O thread (a write, slow work) takes its state along; the
 // Call lives here so a prepare stage's output reaches the write.
 struct Work {
-  Work(Core& core, Params p, SessionPtr s, std::string from, std::shared_ptr<const Upload> up)
+  Work(Core& core, Params p, SessionPtr s, std::string from, std::shared_ptr<const Upload> up,
+       std::shared_ptr<const SignedBody> signed_body_in)
       : params(std::move(p)),
         session(std::move(s)),
         peer(std::move(from)),
         upload(std::move(up)),
+        signed_body(std::move(signed_body_in)),
         call{core, session.get(), params, peer, nullptr, core.clock().Now()} {
     call.upload = upload.get();
+    call.signed_body = signed_body.get();
   }
   Params params;
   SessionPtr session;
   std::string peer;
   std::shared_ptr<const Upload> upload;
+  std::shared_ptr<const SignedBody> signed_body;
   Call call;
   Completion done;  // a write's: called once, after the commit or the first error
 
@@ -249,6 +253,7 @@ std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
   const Params& params = req.params ? *req.params : parsed->value();
   Call call{core_, req.session.get(), params, req.peer, nullptr, core_.clock().Now()};
   call.upload = req.upload.get();
+  call.signed_body = req.signed_body.get();
   auto r = RunHandler(*spec, call);
   return MakeResponse(std::move(r), &call);
 }
@@ -268,7 +273,8 @@ void Dispatcher::Dispatch(Request req, Completion done) {
     params = std::move(parsed.value());
   }
   auto work = std::make_shared<Work>(core_, std::move(params), std::move(req.session),
-                                     std::move(req.peer), std::move(req.upload));
+                                     std::move(req.peer), std::move(req.upload),
+                                     std::move(req.signed_body));
 
   if (!(spec.flags & kWrite)) {  // kSlow alone: the handler on the blocking pool
     boost::asio::post(core_.blocking(), [&spec, work, done = std::move(done)] {

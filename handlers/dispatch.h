@@ -31,6 +31,7 @@ struct Request {
   bool access_checked = false;
   std::string peer;
   std::shared_ptr<const Upload> upload;  // POST /upload: the file
+  std::shared_ptr<const SignedBody> signed_body;  // kSigned routes: the raw body, X-Signature
 };
 
 struct Response {

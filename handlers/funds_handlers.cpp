@@ -1,6 +1,8 @@
 // Fund workflows (issue 16): payment channels, balances and the ledger. Writes run on the
 // kyc writer strand, so a ledger entry commits with what it records.
 #include "core/client_txn.h"
+#include "core/funds_txn.h"
+#include "funds/rules.h"
 #include "customers/field_rules.h"
 #include "handlers/handlers.h"
 #include "handlers/kyc_params.h"
@@ -157,6 +159,163 @@ Result<std::string> MngGetLedger(Call& c) {
   for (const auto& e : result.items) WriteLedgerEntry(o, *e);
   o.EndArray().Key("total").Int(result.total).EndObject();
   return o.Take();
+}
+
+namespace {
+
+// The fields of a deposit request; the customer comes from the caller.
+Result<NewDeposit> ReadDeposit(ParamReader& p, NewDeposit d) {
+  d.channel = p.String("channel", 64);
+  auto amount = OptDecimal(p, "amount", 8, true);
+  d.currency = p.String("currency", 16);
+  d.eur_amount = OptDecimal(p, "eur_amount", 2, true);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  if (!amount) return Status(Code::kBadRequest, "field 'amount' is required");
+  if (!IsCurrencyCode(d.currency)) {
+    return Error(Code::kBadRequest, "field 'currency' must be an ISO 4217 code (got '{}')", d.currency);
+  }
+  d.amount = *amount;
+  return d;
+}
+
+Result<std::string> RequestDeposit(Call& c, NewDeposit d) {
+  KycTxn kyc = KycTxnOf(c);
+  ClientTxn client(kyc);
+  auto dep = FundsTxn(client, c.core.options().policy).RequestDeposit(d);
+  if (!dep.ok()) return dep.status();
+  return DepositJson(**dep);
+}
+
+std::string DepositPage(const RowPage<Deposit>& page) {
+  JsonOut o;
+  o.BeginObject().Key("items").BeginArray();
+  for (const auto& d : page.items) WriteDeposit(o, *d);
+  o.EndArray().Key("total").Int(page.total).EndObject();
+  return o.Take();
+}
+
+}  // namespace
+
+Result<std::string> MngAddDeposit(Call& c) {
+  ParamReader p(c.params);
+  NewDeposit d;
+  CustomerKey key = ReadCustomer(p);
+  d.customer_id = key.customer_id;
+  d.brand = key.brand;
+  auto read = ReadDeposit(p, d);
+  if (!read.ok()) return read.status();
+  return RequestDeposit(c, *read);
+}
+
+Result<std::string> KycRequestDeposit(Call& c) {
+  ParamReader p(c.params);
+  NewDeposit d;
+  d.customer_id = *c.session->customer_id;
+  d.brand = c.session->brand;
+  auto read = ReadDeposit(p, d);
+  if (!read.ok()) return read.status();
+  return RequestDeposit(c, *read);
+}
+
+Result<std::string> PspCallback(Call& c) {
+  if (!c.signed_body) {
+    return Status(Code::kBadRequest, "PspCallback is HTTP only: POST /psp/{channel}/callback");
+  }
+  ParamReader p(c.params);
+  std::string code = p.String("channel", 64);
+  struct PspCallback cb;
+  cb.deposit_id = p.Int("deposit_id");
+  cb.psp_order_id = p.String("psp_order_id", 128);
+  cb.status = p.String("status", 16);
+  auto amount = OptDecimal(p, "amount", 8, false);
+  cb.currency = p.String("currency", 16);
+  cb.payer_name = p.OptString("payer_name", 200).value_or("");
+  cb.failure_code = p.OptString("failure_code", 64).value_or("");
+  // The signature first: an unsigned body is not read further, whatever it says.
+  auto channel = c.core.kyc().funds().channels().FindCode(code);
+  if (!channel || !VerifyCallbackSignature(channel->callback_secret, c.signed_body->body,
+                                           c.signed_body->signature)) {
+    return Status(Code::kUnauthorized,
+                  "X-Signature is missing or does not match the body (HMAC-SHA256 with the "
+                  "channel's callback secret, hex)");
+  }
+  if (Status s = p.Finish(); !s.ok()) return s;
+  if (cb.status != "pending" && cb.status != "succeeded" && cb.status != "failed") {
+    return Error(Code::kBadRequest, "field 'status' must be pending, succeeded or failed (got '{}')",
+                 cb.status);
+  }
+  if (!amount) return Status(Code::kBadRequest, "field 'amount' is required");
+  cb.amount = *amount;
+  // The provider acts: the audit names it.
+  KycTxn kyc(c.core.kyc(), *c.batch, Actor{"psp", std::nullopt, ""}, c.now,
+             c.core.customer_mirror(), c.core.options().accounts);
+  ClientTxn client(kyc);
+  auto applied = FundsTxn(client, c.core.options().policy).ApplyCallback(*channel, cb);
+  if (!applied.ok()) return applied.status();
+  JsonOut o;
+  o.BeginObject().Key("deposit");
+  WriteDeposit(o, *applied->deposit);
+  o.Key("repeat").Bool(applied->repeat).EndObject();
+  return o.Take();
+}
+
+Result<std::string> MngConfirmDeposit(Call& c) {
+  ParamReader p(c.params);
+  int64_t id = p.Int("id");
+  std::string comment = ReadText(p, "comment");
+  if (Status s = p.Finish(); !s.ok()) return s;
+  KycTxn kyc = KycTxnOf(c);
+  ClientTxn client(kyc);
+  auto dep = FundsTxn(client, c.core.options().policy).ConfirmDeposit(id, comment);
+  if (!dep.ok()) return dep.status();
+  return DepositJson(**dep);
+}
+
+Result<std::string> MngFailDeposit(Call& c) {
+  ParamReader p(c.params);
+  int64_t id = p.Int("id");
+  std::string code = p.String("failure_code", 64);
+  std::string reason = ReadText(p, "reason");
+  if (Status s = p.Finish(); !s.ok()) return s;
+  KycTxn kyc = KycTxnOf(c);
+  ClientTxn client(kyc);
+  auto dep = FundsTxn(client, c.core.options().policy).FailDeposit(id, code, reason);
+  if (!dep.ok()) return dep.status();
+  return DepositJson(**dep);
+}
+
+Result<std::string> MngGetDeposits(Call& c) {
+  ParamReader p(c.params);
+  DepositFilter f;
+  f.brand = p.OptString("brand", 64);
+  f.channel = p.OptString("channel", 64);
+  if (auto status = p.OptString("status", 16)) {
+    f.status = ParseDepositStatus(*status);
+    if (!f.status) {
+      p.Fail(Status(Code::kBadRequest,
+                    "field 'status' must be one of created, pending, review, succeeded, failed"));
+    }
+  }
+  f.customer_id = p.OptInt("customer_id");
+  f.from = p.OptInt("from");
+  f.to = p.OptInt("to");
+  Page page = ReadPage(p);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  f.offset = page.offset;
+  f.limit = page.limit;
+  return DepositPage(c.core.kyc().funds().deposits().List(f));
+}
+
+Result<std::string> KycGetDeposits(Call& c) {
+  ParamReader p(c.params);
+  Page page = ReadPage(p);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  DepositFilter f;
+  f.customer_id = c.session->customer_id;
+  f.brand = c.session->brand;
+  f.offset = page.offset;
+  f.limit = page.limit;
+  return DepositPage(c.core.kyc().funds().deposits().List(f));
 }
 
 }  // namespace kyc::handlers

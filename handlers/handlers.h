@@ -112,6 +112,13 @@ Result<std::string> MngSetPaymentChannel(Call& c);
 Result<std::string> MngGetPaymentChannels(Call& c);
 Result<std::string> MngGetBalances(Call& c);
 Result<std::string> MngGetLedger(Call& c);
+Result<std::string> MngAddDeposit(Call& c);
+Result<std::string> PspCallback(Call& c);
+Result<std::string> MngConfirmDeposit(Call& c);
+Result<std::string> MngFailDeposit(Call& c);
+Result<std::string> MngGetDeposits(Call& c);
+Result<std::string> KycRequestDeposit(Call& c);
+Result<std::string> KycGetDeposits(Call& c);
 
 // Client commands (client_handlers.cpp)
 Result<std::string> KycGetProfile(Call& c);

@@ -47,6 +47,7 @@ std::string ChangesLabel(const CommandSpec& c) {
   if (c.flags & kCreatesSession) add("a new session");
   if (out.empty()) out = "—";
   if (c.flags & kSlow) out += (c.flags & kWrite) ? " (hashing or file first)" : " (blocking pool)";
+  if (c.flags & kSigned) out += " (signed body)";
   return out;
 }
 

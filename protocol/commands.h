@@ -24,6 +24,7 @@ enum CommandFlag : uint32_t {
   kSessionChange = 1u << 2,  // binds or unbinds the TCP connection's session
   kUpload = 1u << 3,         // HTTP only: the body is multipart/form-data with a file
   kCreatesSession = 1u << 4, // mints a session token (the in-memory session store, no base)
+  kSigned = 1u << 5,         // HTTP only: the raw body and its X-Signature reach the handler
 };
 
 // The base a kWrite command changes; every one names a writer queue of the core (a
@@ -315,6 +316,35 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    {{{"GET", "/manager/customers/{brand}/{customer_id}/ledger"}}},
    "{customer_id, brand, currency?, from?, to?, offset?, limit?} → {items:[Entry], total}",
    "A customer's ledger entries, newest first"},
+  {"MngAddDeposit", kStaff, kWrite, BaseId::kKyc, Perm::kFundsWrite,
+   {{{"POST", "/manager/deposits"}}},
+   "{customer_id, brand, channel, amount, currency, eur_amount?} → Deposit",
+   "Open a deposit for a customer (refused with the reason: channel, currency, limits, "
+   "account status, KYC)"},
+  {"PspCallback", kNoSession, kWrite | kSigned, BaseId::kKyc, Perm::kNone,
+   {{{"POST", "/psp/{channel}/callback"}}},
+   "header X-Signature: hex(HMAC-SHA256(callback_secret, body)); {deposit_id, psp_order_id, "
+   "status (pending|succeeded|failed), amount, currency, payer_name, failure_code?} → "
+   "{deposit, repeat}",
+   "A payment provider reports a deposit (HTTP only; a bad signature is 401, a repeat changes "
+   "nothing)"},
+  {"MngConfirmDeposit", kStaff, kWrite, BaseId::kKyc, Perm::kFundsWrite,
+   {{{"POST", "/manager/deposits/{id}/confirm"}}}, "{id, comment} → Deposit",
+   "Credit a deposit held in review (payer or amount did not match)"},
+  {"MngFailDeposit", kStaff, kWrite, BaseId::kKyc, Perm::kFundsWrite,
+   {{{"POST", "/manager/deposits/{id}/fail"}}}, "{id, failure_code, reason} → Deposit",
+   "Fail a deposit that is not final"},
+  {"MngGetDeposits", kStaff, kRead, BaseId::kNone, Perm::kFundsRead,
+   {{{"GET", "/manager/deposits"}}},
+   "{brand?, status?, channel?, customer_id?, from?, to?, offset?, limit?} → {items:[Deposit], "
+   "total}",
+   "Deposits, newest first"},
+  {"KycRequestDeposit", kClient, kWrite, BaseId::kKyc, Perm::kNone,
+   {{{"POST", "/client/deposits"}}}, "{channel, amount, currency, eur_amount?} → Deposit",
+   "The client asks to deposit (refused with the reason)", AccountOp::kDeposit},
+  {"KycGetDeposits", kClient, kRead, BaseId::kNone, Perm::kNone,
+   {{{"GET", "/client/deposits"}}}, "{offset?, limit?} → {items:[Deposit], total}",
+   "The client's own deposits, newest first (failure codes included)", AccountOp::kClientArea},
   {"KycGetProfile", kClient, kRead, BaseId::kNone, Perm::kNone,
    {{{"GET", "/client/kyc/profile"}}}, "{} → own Profile", "The client's own KYC profile", AccountOp::kClientArea},
   {"KycSubmitStep", kClient, kWrite, BaseId::kKyc, Perm::kNone,

@@ -218,6 +218,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     r.command = match_.spec->name;
     r.access_checked = true;  // OnHeader checked it before reading the body
     r.upload = std::move(upload);
+    if (match_.spec->flags & kSigned) {
+      auto sig = req["X-Signature"];
+      r.signed_body = std::make_shared<const SignedBody>(
+          SignedBody{std::string(req.body()), std::string(sig.data(), sig.size())});
+    }
     r.params = std::move(params.value());
     r.session = session_;
     r.peer = peer_;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "protocol/commands.h"
+#include "accounts/status.h"
 #include "staff/roles.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/server_process.h"
@@ -212,14 +213,21 @@ TEST_CASE_FIXTURE(RestFixture, "the access matrix of every REST route") {
         HttpResponse r = c.Request(route.method, path, has_body ? "{}" : "");
         INFO(route.method, " ", path, " as ", p.label, " -> ", r.status, " ", r.body, r.error);
         REQUIRE(r.status != 0);
-        if (spec.access == kNoSession) {
+        if (spec.flags & kSigned) {
+          // A provider's callback without a valid signature: 401 for everyone.
+          CheckError(r, 401, "unauthorized");
+        } else if (spec.access == kNoSession) {
           CHECK(r.status != 401);
           CHECK(r.status != 403);
         } else if (!p.type) {
           CheckError(r, 401, "unauthorized");
         } else if (Allows(spec.access, *p.type) &&
-                   (*p.type == SessionType::kClient ||
-                    Grants(PermissionsOf(DefaultRoles(*p.type), RoleSet{}), spec.permission))) {
+                   (*p.type == SessionType::kClient
+                        ? (spec.client_op == AccountOp::kNone ||
+                           (DefaultStatusPermissions(AccountStatus::kRegistered) &
+                            OpBit(spec.client_op)))
+                        : Grants(PermissionsOf(DefaultRoles(*p.type), RoleSet{}),
+                                 spec.permission))) {
           CHECK(r.status != 401);
           CHECK(r.status != 403);
           CHECK(r.status < 500);

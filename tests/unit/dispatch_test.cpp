@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "accounts/status.h"
 #include "handlers/command_table.h"
 #include "tests/unit/harness.h"
 
@@ -116,9 +117,13 @@ TEST_CASE("dispatch: access matrix of every command × every session type and no
       Response r = h.Run(spec.name, "{}", s);
       Code c = r.status.code();
       // Staff accounts without roles hold their session type's default roles (issue 15).
+      // A client without a record is `registered`: its status permits the client area and
+      // uploads, not money operations (issue 15).
       const bool role_grants =
-          t == SessionType::kClient ||
-          Grants(PermissionsOf(DefaultRoles(t), h.core().staff().roles()), spec.permission);
+          t == SessionType::kClient
+              ? (spec.client_op == AccountOp::kNone ||
+                 (DefaultStatusPermissions(AccountStatus::kRegistered) & OpBit(spec.client_op)))
+              : Grants(PermissionsOf(DefaultRoles(t), h.core().staff().roles()), spec.permission);
       if (spec.access == kNoSession || (Allows(spec.access, t) && role_grants)) {
         CHECK_FALSE(IsAccessError(c));
         // `{}` either succeeds (lists, Ping, Logout), fails on its params, or (KycGetProfile

@@ -1,0 +1,204 @@
+#include "core/funds_txn.h"
+
+#include "core/operation_check.h"
+
+namespace kyc {
+
+Result<DepositPtr> FundsTxn::RequestDeposit(const NewDeposit& d) {
+  KycTxn& kyc = client_.kyc();
+  FundsStore& funds = kyc.kyc().staged_funds();
+  auto channel = funds.staged_channels().StagedFindCode(d.channel);
+  if (!channel || channel->brand != d.brand) {
+    return Error(Code::kNotFound, "payment channel '{}' of brand '{}' not found", d.channel, d.brand);
+  }
+  if (!channel->deposits) {
+    return Error(Code::kConflict, "channel '{}' takes no deposits", d.channel);
+  }
+  if (!channel->Accepts(d.currency)) {
+    return Error(Code::kBadRequest, "field 'currency': channel '{}' takes {}, not {}", d.channel,
+                 JoinCurrencies(channel->currencies), d.currency);
+  }
+  if (d.amount < channel->min_amount || d.amount > channel->max_amount) {
+    return Error(Code::kBadRequest, "field 'amount' must be between {} and {} {} on channel '{}'",
+                 channel->min_amount.ToString(2), channel->max_amount.ToString(2), d.currency,
+                 d.channel);
+  }
+  Decimal eur = d.amount;
+  if (d.eur_amount) {
+    eur = *d.eur_amount;
+  } else if (d.currency != "EUR") {
+    return Status(Code::kBadRequest, "field 'eur_amount' is required for a deposit not in EUR");
+  }
+  auto record = client_.Record(d.customer_id, d.brand);
+  if (!record) {
+    return Error(Code::kConflict, "customer {} of brand '{}' has no client record", d.customer_id,
+                 d.brand);
+  }
+  OperationCheck check = CheckOperationStaged(kyc, policy_, d.customer_id, d.brand, "deposit", eur,
+                                              DayOf(kyc.now()));
+  if (!check.verdict.allowed) {
+    return Error(Code::kConflict, "deposit not allowed: {}", check.verdict.reason);
+  }
+  auto dep = std::make_shared<Deposit>();
+  dep->id = funds.staged_deposits().StagedNextId();
+  dep->customer_id = d.customer_id;
+  dep->brand = d.brand;
+  dep->channel = d.channel;
+  dep->currency = d.currency;
+  dep->amount = d.amount;
+  dep->eur_amount = eur;
+  dep->created_at = dep->updated_at = kyc.now();
+  DepositPtr out = dep;
+  if (Status s = Save(nullptr, dep, "deposit.create", ""); !s.ok()) return s;
+  return out;
+}
+
+Result<FundsTxn::Applied> FundsTxn::ApplyCallback(const PaymentChannel& channel,
+                                                  const PspCallback& cb) {
+  KycTxn& kyc = client_.kyc();
+  FundsStore& funds = kyc.kyc().staged_funds();
+  auto before = funds.staged_deposits().StagedGet(cb.deposit_id);
+  if (!before || before->channel != channel.code) {
+    return Error(Code::kNotFound, "deposit {} of channel '{}' not found", cb.deposit_id,
+                 channel.code);
+  }
+  if (funds.staged_psp_events().StagedHas(channel.code, cb.psp_order_id, cb.status)) {
+    return Applied{before, true};
+  }
+  if (!before->psp_order_id.empty() && before->psp_order_id != cb.psp_order_id) {
+    return Error(Code::kConflict, "deposit {} belongs to psp_order_id '{}', not '{}'", before->id,
+                 before->psp_order_id, cb.psp_order_id);
+  }
+  auto event = std::make_shared<PspEvent>();
+  event->id = funds.staged_psp_events().StagedNextId();
+  event->channel = channel.code;
+  event->psp_order_id = cb.psp_order_id;
+  event->status = cb.status;
+  event->deposit_id = before->id;
+  event->at = kyc.now();
+  if (Status s = funds.Put(kyc.batch(), event); !s.ok()) return s;
+  // A final deposit, or one finance holds in review, is not moved by the provider again.
+  if (IsFinal(before->status) || before->status == DepositStatus::kReview) {
+    return Applied{before, false};
+  }
+  auto after = std::make_shared<Deposit>(*before);
+  after->psp_order_id = cb.psp_order_id;
+  if (!cb.payer_name.empty()) after->payer_name = cb.payer_name;
+  after->updated_at = kyc.now();
+  std::string_view action = "deposit.pending";
+  if (cb.status == "pending") {
+    after->status = DepositStatus::kPending;
+  } else if (cb.status == "failed") {
+    after->status = DepositStatus::kFailed;
+    after->failure_code = cb.failure_code.empty() ? "unspecified" : cb.failure_code;
+    action = "deposit.fail";
+  } else {  // succeeded
+    after->paid_amount = cb.amount;
+    auto record = client_.Record(after->customer_id, after->brand);
+    if (cb.currency != after->currency || cb.amount != after->amount) {
+      after->status = DepositStatus::kReview;
+      after->note = fmt::format("amount differs: asked {} {}, paid {} {}", after->amount.ToString(2),
+                                after->currency, cb.amount.ToString(2), cb.currency);
+    } else if (!record || !PayerMatches(after->payer_name, *record)) {
+      after->status = DepositStatus::kReview;
+      after->note = fmt::format("payer '{}' is not the account holder", after->payer_name);
+    } else if (Status s = Credit(*after); !s.ok()) {
+      if (s.code() != Code::kConflict) return s;
+      // The money arrived but may not be booked now (the account was restricted meanwhile):
+      // finance decides.
+      after->status = DepositStatus::kReview;
+      after->note = s.message();
+    } else {
+      after->status = DepositStatus::kSucceeded;
+    }
+    action = after->status == DepositStatus::kReview ? "deposit.review" : "deposit.succeed";
+  }
+  DepositPtr out = after;
+  if (Status s = Save(before, after, action, after->note); !s.ok()) return s;
+  return Applied{out, false};
+}
+
+Result<DepositPtr> FundsTxn::ConfirmDeposit(int64_t id, const std::string& comment) {
+  FundsStore& funds = client_.kyc().kyc().staged_funds();
+  auto before = funds.staged_deposits().StagedGet(id);
+  if (!before) return Error(Code::kNotFound, "deposit {} not found", id);
+  if (before->status != DepositStatus::kReview) {
+    return Error(Code::kConflict, "deposit {} is {}; only a deposit in review can be confirmed", id,
+                 Name(before->status));
+  }
+  auto after = std::make_shared<Deposit>(*before);
+  if (Status s = Credit(*after); !s.ok()) return s;
+  after->status = DepositStatus::kSucceeded;
+  after->note = comment;
+  after->updated_at = client_.kyc().now();
+  DepositPtr out = after;
+  if (Status s = Save(before, after, "deposit.confirm", comment); !s.ok()) return s;
+  return out;
+}
+
+Result<DepositPtr> FundsTxn::FailDeposit(int64_t id, const std::string& failure_code,
+                                         const std::string& reason) {
+  FundsStore& funds = client_.kyc().kyc().staged_funds();
+  auto before = funds.staged_deposits().StagedGet(id);
+  if (!before) return Error(Code::kNotFound, "deposit {} not found", id);
+  if (IsFinal(before->status)) {
+    return Error(Code::kConflict, "deposit {} is already {}", id, Name(before->status));
+  }
+  auto after = std::make_shared<Deposit>(*before);
+  after->status = DepositStatus::kFailed;
+  after->failure_code = failure_code;
+  after->note = reason;
+  after->updated_at = client_.kyc().now();
+  DepositPtr out = after;
+  if (Status s = Save(before, after, "deposit.fail", reason); !s.ok()) return s;
+  return out;
+}
+
+Status FundsTxn::Credit(Deposit& d) {
+  KycTxn& kyc = client_.kyc();
+  const Decimal paid = d.paid_amount.value_or(d.amount);
+  NewTransaction t;
+  t.customer_id = d.customer_id;
+  t.brand = d.brand;
+  t.type = TxType::kDeposit;
+  t.amount = paid;
+  t.currency = d.currency;
+  t.eur_amount = d.eur_amount;
+  t.external_id = fmt::format("deposit:{}", d.id);
+  t.at = kyc.now();
+  auto recorded = client_.AddTransaction(t, policy_);
+  if (!recorded.ok()) return recorded.status();
+  FundsStore& funds = kyc.kyc().staged_funds();
+  auto entry = std::make_shared<LedgerEntry>();
+  entry->id = funds.staged_ledger().StagedNextId();
+  entry->customer_id = d.customer_id;
+  entry->brand = d.brand;
+  entry->currency = d.currency;
+  entry->amount = paid;
+  entry->kind = "deposit";
+  entry->ref = fmt::format("deposit:{}", d.id);
+  entry->at = kyc.now();
+  if (Status s = funds.Put(kyc.batch(), entry); !s.ok()) return s;
+  d.transaction_id = recorded->transaction->id;
+  return Status::Ok();
+}
+
+Status FundsTxn::Save(const DepositPtr& before, std::shared_ptr<Deposit> after,
+                      std::string_view action, std::string_view reason) {
+  KycTxn& kyc = client_.kyc();
+  AuditRow row;
+  row.at = kyc.now();
+  row.actor = kyc.actor();
+  row.action = std::string(action);
+  row.entity = "deposit";
+  row.entity_id = after->id;
+  row.customer_id = after->customer_id;
+  row.brand = after->brand;
+  row.before = before ? DepositJson(*before) : "";
+  row.after = DepositJson(*after);
+  row.reason = std::string(reason);
+  if (Status s = kyc.kyc().staged_funds().Put(kyc.batch(), std::move(after)); !s.ok()) return s;
+  return kyc.kyc().AppendAudit(kyc.batch(), std::move(row));
+}
+
+}  // namespace kyc

@@ -1,0 +1,68 @@
+// The deposit workflow on the kyc writer strand (issue 16): a deposit asked for, the
+// provider's callbacks applied once each, a success credited to the ledger together with
+// its transaction (totals, rules, AML real-time flags) in one commit, finance's review.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/client_txn.h"
+#include "funds/channels.h"
+#include "funds/deposits.h"
+
+namespace kyc {
+
+using DepositPtr = std::shared_ptr<const Deposit>;
+
+struct NewDeposit {
+  int64_t customer_id = 0;
+  std::string brand;
+  std::string channel;
+  Decimal amount;
+  std::string currency;
+  std::optional<Decimal> eur_amount;  // required unless the currency is EUR
+};
+
+struct PspCallback {
+  int64_t deposit_id = 0;
+  std::string psp_order_id;
+  std::string status;  // pending | succeeded | failed
+  Decimal amount;
+  std::string currency;
+  std::string payer_name;
+  std::string failure_code;
+};
+
+class FundsTxn {
+ public:
+  FundsTxn(ClientTxn& client, const KycPolicy& policy) : client_(client), policy_(policy) {}
+
+  // Refused (conflict, with the reason) when the channel, the currency, the limits, the
+  // account status or the KYC check does not allow it; bad_request for a bad amount.
+  Result<DepositPtr> RequestDeposit(const NewDeposit& d);
+
+  // Applies one callback of `channel`. A repeat of (channel, psp_order_id, status) changes
+  // nothing and answers the deposit as it is (`repeat` set).
+  struct Applied {
+    DepositPtr deposit;
+    bool repeat = false;
+  };
+  Result<Applied> ApplyCallback(const PaymentChannel& channel, const PspCallback& cb);
+
+  // Finance: a deposit in review credited (its transaction recorded), or failed.
+  Result<DepositPtr> ConfirmDeposit(int64_t id, const std::string& comment);
+  Result<DepositPtr> FailDeposit(int64_t id, const std::string& failure_code,
+                                 const std::string& reason);
+
+ private:
+  // Credits `d` (paid amount, ledger entry, transaction): `d` gets its transaction id.
+  Status Credit(Deposit& d);
+  Status Save(const DepositPtr& before, std::shared_ptr<Deposit> after, std::string_view action,
+              std::string_view reason);
+
+  ClientTxn& client_;
+  const KycPolicy& policy_;
+};
+
+}  // namespace kyc
