@@ -57,6 +57,8 @@ CREATE TABLE deposits(
   psp_order_id TEXT NOT NULL,
   payer_name TEXT NOT NULL,
   paid_amount TEXT,
+  paid_currency TEXT NOT NULL,
+  psp_status TEXT NOT NULL,
   failure_code TEXT NOT NULL,
   note TEXT NOT NULL,
   transaction_id INTEGER,
@@ -116,7 +118,8 @@ Status FundsStore::Prepare(Db& db) {
   put_hold_ = std::move(put.value());
   put = db.Prepare(UpsertSql(
       "deposits", {"id", "customer_id", "brand", "channel", "currency", "amount", "eur_amount",
-                   "status", "psp_order_id", "payer_name", "paid_amount", "failure_code", "note",
+                   "status", "psp_order_id", "payer_name", "paid_amount", "paid_currency",
+                   "psp_status", "failure_code", "note",
                    "transaction_id", "created_at", "updated_at"}));
   if (!put.ok()) return put.status();
   put_deposit_ = std::move(put.value());
@@ -193,7 +196,8 @@ Status FundsStore::Load(Db& db) {
   if (!s.ok()) return s;
   auto d = db.Prepare(
       "SELECT id, customer_id, brand, channel, currency, amount, eur_amount, status, psp_order_id,"
-      " payer_name, paid_amount, failure_code, note, transaction_id, created_at, updated_at"
+      " payer_name, paid_amount, paid_currency, psp_status, failure_code, note, transaction_id,"
+      " created_at, updated_at"
       " FROM deposits ORDER BY id");
   if (!d.ok()) return d.status();
   s = d->ForEachRow([&]() -> Status {
@@ -209,11 +213,13 @@ Status FundsStore::Load(Db& db) {
     row->psp_order_id = d->Text(8);
     row->payer_name = d->Text(9);
     row->paid_amount = OptDecimalOf(*d, 10);
-    row->failure_code = d->Text(11);
-    row->note = d->Text(12);
-    row->transaction_id = d->OptInt(13);
-    row->created_at = d->Int(14);
-    row->updated_at = d->Int(15);
+    row->paid_currency = d->Text(11);
+    row->psp_status = d->Text(12);
+    row->failure_code = d->Text(13);
+    row->note = d->Text(14);
+    row->transaction_id = d->OptInt(15);
+    row->created_at = d->Int(16);
+    row->updated_at = d->Int(17);
     deposits_.Load(std::move(row));
     return Status::Ok();
   });
@@ -273,8 +279,9 @@ Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Deposit> d) {
   q.Bind(5, d->currency).Bind(6, d->amount.ToString(2)).Bind(7, d->eur_amount.ToString(2));
   q.Bind(8, Name(d->status)).Bind(9, d->psp_order_id).Bind(10, d->payer_name);
   BindOpt(q, 11, d->paid_amount);
-  q.Bind(12, d->failure_code).Bind(13, d->note).Bind(14, d->transaction_id);
-  q.Bind(15, d->created_at).Bind(16, d->updated_at);
+  q.Bind(12, d->paid_currency).Bind(13, d->psp_status);
+  q.Bind(14, d->failure_code).Bind(15, d->note).Bind(16, d->transaction_id);
+  q.Bind(17, d->created_at).Bind(18, d->updated_at);
   if (Status s = q.Exec(); !s.ok()) return s;
   deposits_.Stage(batch, std::move(d));
   return Status::Ok();

@@ -62,6 +62,12 @@ Result<FundsTxn::Applied> FundsTxn::ApplyCallback(const PaymentChannel& channel,
     return Error(Code::kNotFound, "deposit {} of channel '{}' not found", cb.deposit_id,
                  channel.code);
   }
+  // An order belongs to one deposit: its first callback binds them.
+  auto bound = funds.staged_psp_events().StagedDepositOf(channel.code, cb.psp_order_id);
+  if (bound && *bound != before->id) {
+    return Error(Code::kConflict, "psp_order_id '{}' of channel '{}' belongs to deposit {}, not {}",
+                 cb.psp_order_id, channel.code, *bound, before->id);
+  }
   if (funds.staged_psp_events().StagedHas(channel.code, cb.psp_order_id, cb.status)) {
     return Applied{before, true};
   }
@@ -77,11 +83,15 @@ Result<FundsTxn::Applied> FundsTxn::ApplyCallback(const PaymentChannel& channel,
   event->deposit_id = before->id;
   event->at = kyc.now();
   if (Status s = funds.Put(kyc.batch(), event); !s.ok()) return s;
+  auto after = std::make_shared<Deposit>(*before);
+  after->psp_status = cb.status;  // finance sees the provider's latest word
+  after->updated_at = kyc.now();
   // A final deposit, or one finance holds in review, is not moved by the provider again.
   if (IsFinal(before->status) || before->status == DepositStatus::kReview) {
-    return Applied{before, false};
+    DepositPtr out = after;
+    if (Status s = Save(before, after, "deposit.psp_status", cb.status); !s.ok()) return s;
+    return Applied{out, false};
   }
-  auto after = std::make_shared<Deposit>(*before);
   after->psp_order_id = cb.psp_order_id;
   if (!cb.payer_name.empty()) after->payer_name = cb.payer_name;
   after->updated_at = kyc.now();
@@ -94,6 +104,7 @@ Result<FundsTxn::Applied> FundsTxn::ApplyCallback(const PaymentChannel& channel,
     action = "deposit.fail";
   } else {  // succeeded
     after->paid_amount = cb.amount;
+    after->paid_currency = cb.currency;
     auto record = client_.Record(after->customer_id, after->brand);
     if (cb.currency != after->currency || cb.amount != after->amount) {
       after->status = DepositStatus::kReview;
@@ -118,7 +129,8 @@ Result<FundsTxn::Applied> FundsTxn::ApplyCallback(const PaymentChannel& channel,
   return Applied{out, false};
 }
 
-Result<DepositPtr> FundsTxn::ConfirmDeposit(int64_t id, const std::string& comment) {
+Result<DepositPtr> FundsTxn::ConfirmDeposit(int64_t id, const std::string& comment,
+                                            std::optional<Decimal> eur_amount) {
   FundsStore& funds = client_.kyc().kyc().staged_funds();
   auto before = funds.staged_deposits().StagedGet(id);
   if (!before) return Error(Code::kNotFound, "deposit {} not found", id);
@@ -126,7 +138,24 @@ Result<DepositPtr> FundsTxn::ConfirmDeposit(int64_t id, const std::string& comme
     return Error(Code::kConflict, "deposit {} is {}; only a deposit in review can be confirmed", id,
                  Name(before->status));
   }
+  if (before->psp_status == "failed") {
+    return Error(Code::kConflict, "deposit {}: the provider reported it failed; it cannot be credited",
+                 id);
+  }
   auto after = std::make_shared<Deposit>(*before);
+  // What the paid amount weighs in EUR: as asked when it is what was asked, the amount
+  // itself in EUR, else finance says.
+  const Decimal paid = before->paid_amount.value_or(before->amount);
+  if (eur_amount) {
+    after->eur_amount = *eur_amount;
+  } else if (paid != before->amount) {
+    if (before->currency != "EUR") {
+      return Error(Code::kBadRequest,
+                   "field 'eur_amount' is required: {} {} was paid, {} asked", paid.ToString(2),
+                   before->currency, before->amount.ToString(2));
+    }
+    after->eur_amount = paid;
+  }
   if (Status s = Credit(*after); !s.ok()) return s;
   after->status = DepositStatus::kSucceeded;
   after->note = comment;
@@ -156,6 +185,10 @@ Result<DepositPtr> FundsTxn::FailDeposit(int64_t id, const std::string& failure_
 
 Status FundsTxn::Credit(Deposit& d) {
   KycTxn& kyc = client_.kyc();
+  if (!d.paid_currency.empty() && d.paid_currency != d.currency) {
+    return Error(Code::kConflict, "deposit {} was paid in {}, not {}: fail it and refund", d.id,
+                 d.paid_currency, d.currency);
+  }
   const Decimal paid = d.paid_amount.value_or(d.amount);
   NewTransaction t;
   t.customer_id = d.customer_id;
@@ -168,6 +201,9 @@ Status FundsTxn::Credit(Deposit& d) {
   t.at = kyc.now();
   auto recorded = client_.AddTransaction(t, policy_);
   if (!recorded.ok()) return recorded.status();
+  if (recorded->duplicate) {  // nothing was written: the id is another transaction's
+    return Error(Code::kConflict, "external_id '{}' is already another transaction's", t.external_id);
+  }
   FundsStore& funds = kyc.kyc().staged_funds();
   auto entry = std::make_shared<LedgerEntry>();
   entry->id = funds.staged_ledger().StagedNextId();

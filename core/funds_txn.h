@@ -51,7 +51,10 @@ class FundsTxn {
   Result<Applied> ApplyCallback(const PaymentChannel& channel, const PspCallback& cb);
 
   // Finance: a deposit in review credited (its transaction recorded), or failed.
-  Result<DepositPtr> ConfirmDeposit(int64_t id, const std::string& comment);
+  // `eur_amount`: what the paid amount weighs in EUR, needed when it differs from the
+  // amount asked in another currency.
+  Result<DepositPtr> ConfirmDeposit(int64_t id, const std::string& comment,
+                                    std::optional<Decimal> eur_amount);
   Result<DepositPtr> FailDeposit(int64_t id, const std::string& failure_code,
                                  const std::string& reason);
 

@@ -14,7 +14,7 @@ std::optional<DepositStatus> ParseDepositStatus(std::string_view name) {
   return std::nullopt;
 }
 
-void WriteDeposit(JsonOut& o, const Deposit& d) {
+void WriteDeposit(JsonOut& o, const Deposit& d, bool staff) {
   o.BeginObject();
   o.Key("id").Int(d.id);
   o.Key("customer_id").Int(d.customer_id);
@@ -30,10 +30,16 @@ void WriteDeposit(JsonOut& o, const Deposit& d) {
   d.payer_name.empty() ? o.Null() : o.Str(d.payer_name);
   o.Key("paid_amount");
   d.paid_amount ? o.Str(d.paid_amount->ToString(2)) : o.Null();
+  o.Key("paid_currency");
+  d.paid_currency.empty() ? o.Null() : o.Str(d.paid_currency);
+  o.Key("psp_status");
+  d.psp_status.empty() ? o.Null() : o.Str(d.psp_status);
   o.Key("failure_code");
   d.failure_code.empty() ? o.Null() : o.Str(d.failure_code);
-  o.Key("note");
-  d.note.empty() ? o.Null() : o.Str(d.note);
+  if (staff) {
+    o.Key("note");
+    d.note.empty() ? o.Null() : o.Str(d.note);
+  }
   o.Key("transaction_id").OptInt(d.transaction_id);
   o.Key("created_at").Int(d.created_at);
   o.Key("updated_at").Int(d.updated_at);
@@ -70,8 +76,18 @@ bool PspEventSet::StagedHas(std::string_view channel, std::string_view order,
   return keys_.count(key) || staged_keys_.count(key);
 }
 
+std::optional<int64_t> PspEventSet::StagedDepositOf(std::string_view channel,
+                                                    std::string_view order) const {
+  Order key{std::string(channel), std::string(order)};
+  if (auto it = staged_orders_.find(key); it != staged_orders_.end()) return it->second;
+  if (auto it = orders_.find(key); it != orders_.end()) return it->second;
+  return std::nullopt;
+}
+
 void PspEventSet::Index(const PspEvent* before, const PspEvent* after) {
-  if (!before && after) keys_.insert({after->channel, after->psp_order_id, after->status});
+  if (before || !after) return;
+  keys_.insert({after->channel, after->psp_order_id, after->status});
+  orders_.emplace(std::pair(after->channel, after->psp_order_id), after->deposit_id);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -38,13 +39,17 @@ struct Deposit {
   std::string psp_order_id;
   std::string payer_name;
   std::optional<Decimal> paid_amount;  // as the provider reported it
+  std::string paid_currency;
+  std::string psp_status;  // the provider's latest word: pending | succeeded | failed
   std::string failure_code;
   std::string note;  // why it is in review, the finance comment, the failure reason
   std::optional<int64_t> transaction_id;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
-void WriteDeposit(JsonOut& o, const Deposit& d);
+// `staff`: with the internal `note` (why it is in review, finance's comment); a client's
+// view has the failure code but not the note.
+void WriteDeposit(JsonOut& o, const Deposit& d, bool staff = true);
 std::string DepositJson(const Deposit& d);
 
 struct DepositFilter {
@@ -75,15 +80,25 @@ class PspEventSet : public StagedTable<PspEvent> {
   bool InSnapshot() const override { return false; }
   // Writer strand: seen before (committed or in this batch)?
   bool StagedHas(std::string_view channel, std::string_view order, std::string_view status) const;
+  // Writer strand: the deposit an order of a channel belongs to (its first event's), if any.
+  std::optional<int64_t> StagedDepositOf(std::string_view channel, std::string_view order) const;
 
  protected:
   void Index(const PspEvent* before, const PspEvent* after) override;
-  void StagedIndex(const PspEvent& e) override { staged_keys_.insert({e.channel, e.psp_order_id, e.status}); }
-  void StagedIndexCleared() override { staged_keys_.clear(); }
+  void StagedIndex(const PspEvent& e) override {
+    staged_keys_.insert({e.channel, e.psp_order_id, e.status});
+    staged_orders_.emplace(std::pair(e.channel, e.psp_order_id), e.deposit_id);
+  }
+  void StagedIndexCleared() override {
+    staged_keys_.clear();
+    staged_orders_.clear();
+  }
 
  private:
   using Key = std::tuple<std::string, std::string, std::string>;
+  using Order = std::pair<std::string, std::string>;
   std::set<Key, std::less<>> keys_, staged_keys_;
+  std::map<Order, int64_t> orders_, staged_orders_;
 };
 
 // Whether the name on the payment is the account holder's: letters and digits folded

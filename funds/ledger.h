@@ -79,7 +79,6 @@ class CustomerIndex {
 
 class LedgerSet : public StagedTable<LedgerEntry> {
  public:
-  bool InSnapshot() const override { return false; }
   std::vector<Ptr> Of(int64_t customer_id, std::string_view brand) const;  // any thread
   RowPage<LedgerEntry> List(int64_t customer_id, std::string_view brand,
                             const LedgerFilter& f) const;  // any thread, newest first
@@ -95,7 +94,6 @@ class LedgerSet : public StagedTable<LedgerEntry> {
 
 class HoldSet : public StagedTable<Hold> {
  public:
-  bool InSnapshot() const override { return false; }
   std::vector<Ptr> Of(int64_t customer_id, std::string_view brand) const;        // any thread
   std::vector<Ptr> StagedOf(int64_t customer_id, std::string_view brand) const;  // writer strand
 

@@ -109,11 +109,13 @@ Result<std::optional<ApprovalNeed>> NeedsApproval(const CommandSpec& spec, const
                                  : std::string_view();
     if (call.core.options().approvals.Requires(spec.name, brand)) need = ListedNeed(spec, call.params);
   }
-  // A request keeps its params until approved: never a password or a file.
-  if (need && binding.has_prepare &&
-      (!binding.needs_prepare || binding.needs_prepare(call.params))) {
+  // A request keeps its params until approved: never a password, a secret or a file.
+  if (need && (call.params.doc.HasMember("callback_secret") ||
+               (binding.has_prepare &&
+                (!binding.needs_prepare || binding.needs_prepare(call.params))))) {
     return Error(Code::kBadRequest,
-                 "{} needs a second person's approval and cannot carry a password or a file; "
+                 "{} needs a second person's approval and cannot carry a password, a secret or a "
+                 "file; "
                  "make that change on its own",
                  spec.name);
   }

@@ -1,5 +1,7 @@
 // Fund workflows (issue 16): payment channels, balances and the ledger. Writes run on the
 // kyc writer strand, so a ledger entry commits with what it records.
+#include <shared_mutex>
+
 #include "core/client_txn.h"
 #include "core/funds_txn.h"
 #include "funds/rules.h"
@@ -128,8 +130,14 @@ Result<std::string> MngGetBalances(Call& c) {
   CustomerKey key = ReadCustomer(p);
   if (Status s = p.Finish(); !s.ok()) return s;
   const FundsStore& funds = c.core.kyc().funds();
-  auto entries = funds.ledger().Of(key.customer_id, key.brand);
-  auto holds = funds.holds().Of(key.customer_id, key.brand);
+  std::vector<std::shared_ptr<const LedgerEntry>> entries;
+  std::vector<std::shared_ptr<const Hold>> holds;
+  {
+    // Entries and holds at one commit (a withdrawal paid settles its hold and debits in one).
+    std::shared_lock snapshot(c.core.kyc().snapshot_mutex());
+    entries = funds.ledger().Of(key.customer_id, key.brand);
+    holds = funds.holds().Of(key.customer_id, key.brand);
+  }
   std::vector<const LedgerEntry*> ep;
   std::vector<const Hold*> hp;
   for (const auto& e : entries) ep.push_back(e.get());
@@ -183,13 +191,15 @@ Result<std::string> RequestDeposit(Call& c, NewDeposit d) {
   ClientTxn client(kyc);
   auto dep = FundsTxn(client, c.core.options().policy).RequestDeposit(d);
   if (!dep.ok()) return dep.status();
-  return DepositJson(**dep);
+  JsonOut o;
+  WriteDeposit(o, **dep, c.session->type != SessionType::kClient);
+  return o.Take();
 }
 
-std::string DepositPage(const RowPage<Deposit>& page) {
+std::string DepositPage(const RowPage<Deposit>& page, bool staff = true) {
   JsonOut o;
   o.BeginObject().Key("items").BeginArray();
-  for (const auto& d : page.items) WriteDeposit(o, *d);
+  for (const auto& d : page.items) WriteDeposit(o, *d, staff);
   o.EndArray().Key("total").Int(page.total).EndObject();
   return o.Take();
 }
@@ -212,8 +222,19 @@ Result<std::string> KycRequestDeposit(Call& c) {
   NewDeposit d;
   d.customer_id = *c.session->customer_id;
   d.brand = c.session->brand;
+  // A client does not say what its deposit weighs in EUR (limits, totals and AML read
+  // that): without exchange rates in the server, a client deposits in EUR only.
+  if (p.Has("eur_amount")) {
+    return Status(Code::kBadRequest, "field 'eur_amount' is set by staff (MngAddDeposit), not by the client");
+  }
   auto read = ReadDeposit(p, d);
   if (!read.ok()) return read.status();
+  if (read->currency != "EUR") {
+    return Error(Code::kBadRequest,
+                 "field 'currency': a client deposit is in EUR; a deposit in {} is opened by staff "
+                 "(MngAddDeposit with eur_amount)",
+                 read->currency);
+  }
   return RequestDeposit(c, *read);
 }
 
@@ -221,8 +242,20 @@ Result<std::string> PspCallback(Call& c) {
   if (!c.signed_body) {
     return Status(Code::kBadRequest, "PspCallback is HTTP only: POST /psp/{channel}/callback");
   }
-  ParamReader p(c.params);
-  std::string code = p.String("channel", 64);
+  // The channel comes from the path; everything else from the signed body alone.
+  ParamReader path(c.params);
+  std::string code = path.String("channel", 64);
+  if (Status s = path.Finish(); !s.ok()) return s;
+  auto channel = c.core.kyc().funds().channels().FindCode(code);
+  if (!channel || !VerifyCallbackSignature(channel->callback_secret, c.signed_body->body,
+                                           c.signed_body->signature)) {
+    return Status(Code::kUnauthorized,
+                  "X-Signature is missing or does not match the body (HMAC-SHA256 with the "
+                  "channel's callback secret, hex)");
+  }
+  auto body = ParseParams(c.signed_body->body, c.core.options().max_json_depth);
+  if (!body.ok()) return body.status();
+  ParamReader p(*body);
   struct PspCallback cb;
   cb.deposit_id = p.Int("deposit_id");
   cb.psp_order_id = p.String("psp_order_id", 128);
@@ -231,20 +264,15 @@ Result<std::string> PspCallback(Call& c) {
   cb.currency = p.String("currency", 16);
   cb.payer_name = p.OptString("payer_name", 200).value_or("");
   cb.failure_code = p.OptString("failure_code", 64).value_or("");
-  // The signature first: an unsigned body is not read further, whatever it says.
-  auto channel = c.core.kyc().funds().channels().FindCode(code);
-  if (!channel || !VerifyCallbackSignature(channel->callback_secret, c.signed_body->body,
-                                           c.signed_body->signature)) {
-    return Status(Code::kUnauthorized,
-                  "X-Signature is missing or does not match the body (HMAC-SHA256 with the "
-                  "channel's callback secret, hex)");
-  }
   if (Status s = p.Finish(); !s.ok()) return s;
   if (cb.status != "pending" && cb.status != "succeeded" && cb.status != "failed") {
     return Error(Code::kBadRequest, "field 'status' must be pending, succeeded or failed (got '{}')",
                  cb.status);
   }
   if (!amount) return Status(Code::kBadRequest, "field 'amount' is required");
+  if (cb.status == "succeeded" && amount->is_zero()) {
+    return Status(Code::kBadRequest, "field 'amount' must be > 0 for a succeeded payment");
+  }
   cb.amount = *amount;
   // The provider acts: the audit names it.
   KycTxn kyc(c.core.kyc(), *c.batch, Actor{"psp", std::nullopt, ""}, c.now,
@@ -263,10 +291,11 @@ Result<std::string> MngConfirmDeposit(Call& c) {
   ParamReader p(c.params);
   int64_t id = p.Int("id");
   std::string comment = ReadText(p, "comment");
+  auto eur_amount = OptDecimal(p, "eur_amount", 2, true);
   if (Status s = p.Finish(); !s.ok()) return s;
   KycTxn kyc = KycTxnOf(c);
   ClientTxn client(kyc);
-  auto dep = FundsTxn(client, c.core.options().policy).ConfirmDeposit(id, comment);
+  auto dep = FundsTxn(client, c.core.options().policy).ConfirmDeposit(id, comment, eur_amount);
   if (!dep.ok()) return dep.status();
   return DepositJson(**dep);
 }
@@ -315,7 +344,7 @@ Result<std::string> KycGetDeposits(Call& c) {
   f.brand = c.session->brand;
   f.offset = page.offset;
   f.limit = page.limit;
-  return DepositPage(c.core.kyc().funds().deposits().List(f));
+  return DepositPage(c.core.kyc().funds().deposits().List(f), /*staff=*/false);
 }
 
 }  // namespace kyc::handlers

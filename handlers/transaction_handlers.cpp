@@ -61,6 +61,12 @@ Result<std::string> MngAddTransaction(Call& c) {
   }
   t.eur_amount = ReadAmount(p, "eur_amount", 2);
   t.external_id = p.String("external_id", 128);
+  // The fund workflows book their own transactions under these (issue 16).
+  if (t.external_id.starts_with("deposit:") || t.external_id.starts_with("withdrawal:")) {
+    p.Fail(Status(Code::kBadRequest,
+                  "field 'external_id' may not start with 'deposit:' or 'withdrawal:' (the fund "
+                  "workflows' own)"));
+  }
   t.at = p.OptInt("at").value_or(c.now);
   // Backdated is fine (recording a past operation); the future only within clock skew, so
   // that a daily limit cannot be dodged by dating operations on empty days.

@@ -209,8 +209,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       upload = std::move(up.value());
       req.body().clear();  // the bytes now live in `upload`
     }
-    auto params = MergeParams(upload ? std::string_view() : std::string_view(req.body()), query_,
-                              match_.path_params,
+    // A signed body is read by its handler once the signature holds; nothing unsigned (a
+    // query string) may add to it.
+    const bool is_signed = (match_.spec->flags & kSigned) != 0;
+    if (is_signed && !query_.empty()) {
+      return Fail(Status(Code::kBadRequest, "a signed route takes no query string"), false);
+    }
+    auto params = MergeParams(upload || is_signed ? std::string_view() : std::string_view(req.body()),
+                              query_, match_.path_params,
                               server_.dispatcher.core().options().max_json_depth);
     if (!params.ok()) return Fail(params.status(), false);
     Request r;

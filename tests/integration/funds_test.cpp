@@ -117,6 +117,23 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   auto mine = Json(client->Request("GET", "/client/deposits").body);
   REQUIRE(IntField(mine, "total") == 3);
   CHECK(StrField(mine["items"][0], "failure_code") == "card_declined");
+  CHECK_FALSE(mine["items"][0].HasMember("note"));  // finance's notes stay inside
+
+  // Nothing unsigned may add to a signed body; an order belongs to one deposit.
+  CHECK(psp.Request("POST", "/psp/card-fx/callback?status=succeeded", ok2,
+                    {{"X-Signature", CallbackSignature(kCardSecret, ok2)}})
+            .status == 400);
+  auto d6 = CallOk(*admin, "MngAddDeposit",
+                   fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"50",)"
+                               R"("currency":"EUR"}})", kBrand));
+  HttpResponse stolen = Callback(psp, "card-fx", kCardSecret,
+                                 fmt::format(R"({{"deposit_id":{},"psp_order_id":"ord-1","status":"pending",)"
+                                             R"("amount":"50","currency":"EUR"}})", IntField(d6, "id")));
+  CHECK(stolen.status == 409);
+  // The client neither weighs its deposit in EUR nor deposits in another currency.
+  CHECK(client->Request("POST", "/client/deposits",
+                        R"({"channel":"card-fx","amount":"10.00","currency":"EUR","eur_amount":"0.01"})")
+            .status == 400);
 
   // 5. The second channel: a payer who is not the holder goes to review; finance confirms.
   auto d4 = CallOk(*admin, "MngAddDeposit",
@@ -144,6 +161,15 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
                             R"("amount":"300","currency":"EUR","payer_name":"Ann Lee"}})",
                             IntField(d5, "id")));
   CHECK(StrField(Json(cb.body)["deposit"], "status") == "review");
+  // The provider then says it failed: finance may no longer credit it.
+  cb = Callback(psp, "card-fx", kCardSecret,
+                fmt::format(R"({{"deposit_id":{},"psp_order_id":"ord-5","status":"failed",)"
+                            R"("amount":"300","currency":"EUR","failure_code":"chargeback"}})",
+                            IntField(d5, "id")));
+  CHECK(StrField(Json(cb.body)["deposit"], "psp_status") == "failed");
+  CHECK(StrField(Json(cb.body)["deposit"], "status") == "review");
+  CallFails(*admin, "MngConfirmDeposit",
+            fmt::format(R"({{"id":{},"comment":"ok"}})", IntField(d5, "id")), Code::kConflict);
   auto failed = CallOk(*admin, "MngFailDeposit",
                        fmt::format(R"({{"id":{},"failure_code":"amount_mismatch","reason":"refund"}})",
                                    IntField(d5, "id")));
@@ -151,6 +177,11 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   CHECK(Balance(*admin, 1, "EUR") == "150.00");
   auto listed = CallOk(*admin, "MngGetDeposits", fmt::format(R"({{"brand":"{}","status":"failed"}})", kBrand));
   CHECK(IntField(listed, "total") == 2);
+  // The fund workflows' transaction ids are theirs alone.
+  CallFails(*admin, "MngAddTransaction",
+            fmt::format(R"({{"customer_id":1,"brand":"{}","type":"deposit","amount":"1.00",)"
+                        R"("currency":"EUR","eur_amount":"1.00","external_id":"deposit:999"}})", kBrand),
+            Code::kBadRequest);
 
   // Refusals, with the reason.
   CallFails(*admin, "MngAddDeposit",
