@@ -74,6 +74,26 @@ CREATE TABLE psp_events(
   at INTEGER NOT NULL,
   UNIQUE(channel, psp_order_id, status)
 );
+CREATE TABLE withdrawals(
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  eur_amount TEXT NOT NULL,
+  status TEXT NOT NULL,
+  approval_level INTEGER NOT NULL,
+  approvers TEXT NOT NULL,
+  requested_by INTEGER,
+  hold_id INTEGER NOT NULL,
+  voucher TEXT NOT NULL,
+  failure_code TEXT NOT NULL,
+  note TEXT NOT NULL,
+  transaction_id INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
 )sql";
 
 namespace {
@@ -127,6 +147,12 @@ Status FundsStore::Prepare(Db& db) {
       "INSERT INTO psp_events(id, channel, psp_order_id, status, deposit_id, at) VALUES(?,?,?,?,?,?)");
   if (!put.ok()) return put.status();
   put_psp_event_ = std::move(put.value());
+  put = db.Prepare(UpsertSql(
+      "withdrawals", {"id", "customer_id", "brand", "channel", "currency", "amount", "eur_amount",
+                      "status", "approval_level", "approvers", "requested_by", "hold_id", "voucher",
+                      "failure_code", "note", "transaction_id", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_withdrawal_ = std::move(put.value());
   return Status::Ok();
 }
 
@@ -227,7 +253,7 @@ Status FundsStore::Load(Db& db) {
   auto ev = db.Prepare(
       "SELECT id, channel, psp_order_id, status, deposit_id, at FROM psp_events ORDER BY id");
   if (!ev.ok()) return ev.status();
-  return ev->ForEachRow([&]() -> Status {
+  s = ev->ForEachRow([&]() -> Status {
     auto row = std::make_shared<PspEvent>();
     row->id = ev->Int(0);
     row->channel = ev->Text(1);
@@ -236,6 +262,35 @@ Status FundsStore::Load(Db& db) {
     row->deposit_id = ev->Int(4);
     row->at = ev->Int(5);
     psp_events_.Load(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto w = db.Prepare(
+      "SELECT id, customer_id, brand, channel, currency, amount, eur_amount, status, approval_level,"
+      " approvers, requested_by, hold_id, voucher, failure_code, note, transaction_id, created_at,"
+      " updated_at FROM withdrawals ORDER BY id");
+  if (!w.ok()) return w.status();
+  return w->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<Withdrawal>();
+    row->id = w->Int(0);
+    row->customer_id = w->Int(1);
+    row->brand = w->Text(2);
+    row->channel = w->Text(3);
+    row->currency = w->Text(4);
+    row->amount = DecimalOf(w->Text(5));
+    row->eur_amount = DecimalOf(w->Text(6));
+    row->status = ParseWithdrawalStatus(w->Text(7)).value_or(WithdrawalStatus::kPendingApproval);
+    row->approval_level = static_cast<int>(w->Int(8));
+    row->approvers = SplitIds(w->Text(9));
+    row->requested_by = w->OptInt(10);
+    row->hold_id = w->Int(11);
+    row->voucher = w->Text(12);
+    row->failure_code = w->Text(13);
+    row->note = w->Text(14);
+    row->transaction_id = w->OptInt(15);
+    row->created_at = w->Int(16);
+    row->updated_at = w->Int(17);
+    withdrawals_.Load(std::move(row));
     return Status::Ok();
   });
 }
@@ -293,6 +348,19 @@ Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const PspEvent> e) {
   q.Bind(5, e->deposit_id).Bind(6, e->at);
   if (Status s = q.Exec(); !s.ok()) return s;
   psp_events_.Stage(batch, std::move(e));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Withdrawal> w) {
+  Stmt& q = put_withdrawal_;
+  q.Bind(1, w->id).Bind(2, w->customer_id).Bind(3, w->brand).Bind(4, w->channel);
+  q.Bind(5, w->currency).Bind(6, w->amount.ToString(2)).Bind(7, w->eur_amount.ToString(2));
+  q.Bind(8, Name(w->status)).Bind(9, int64_t{w->approval_level}).Bind(10, JoinIds(w->approvers));
+  q.Bind(11, w->requested_by).Bind(12, w->hold_id).Bind(13, w->voucher);
+  q.Bind(14, w->failure_code).Bind(15, w->note).Bind(16, w->transaction_id);
+  q.Bind(17, w->created_at).Bind(18, w->updated_at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  withdrawals_.Stage(batch, std::move(w));
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include "funds/channels.h"
 #include "funds/deposits.h"
 #include "funds/ledger.h"
+#include "funds/withdrawals.h"
 
 namespace kyc {
 
@@ -25,6 +26,7 @@ class FundsStore {
   const LedgerSet& ledger() const { return ledger_; }
   const HoldSet& holds() const { return holds_; }
   const DepositSet& deposits() const { return deposits_; }
+  const WithdrawalSet& withdrawals() const { return withdrawals_; }
 
   // Writer strand only.
   ChannelSet& staged_channels() { return channels_; }
@@ -32,11 +34,13 @@ class FundsStore {
   HoldSet& staged_holds() { return holds_; }
   DepositSet& staged_deposits() { return deposits_; }
   PspEventSet& staged_psp_events() { return psp_events_; }
+  WithdrawalSet& staged_withdrawals() { return withdrawals_; }
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const PaymentChannel> c);
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const LedgerEntry> e);
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const Hold> h);
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const Deposit> d);
   [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const PspEvent> e);
+  [[nodiscard]] Status Put(WriteBatch& batch, std::shared_ptr<const Withdrawal> w);
 
  private:
   ChannelSet channels_;
@@ -44,7 +48,8 @@ class FundsStore {
   HoldSet holds_;
   DepositSet deposits_;
   PspEventSet psp_events_;
-  Stmt put_channel_, put_entry_, put_hold_, put_deposit_, put_psp_event_;
+  WithdrawalSet withdrawals_;
+  Stmt put_channel_, put_entry_, put_hold_, put_deposit_, put_psp_event_, put_withdrawal_;
 };
 
 }  // namespace kyc

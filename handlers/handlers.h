@@ -119,6 +119,14 @@ Result<std::string> MngFailDeposit(Call& c);
 Result<std::string> MngGetDeposits(Call& c);
 Result<std::string> KycRequestDeposit(Call& c);
 Result<std::string> KycGetDeposits(Call& c);
+Result<std::string> MngAddWithdrawal(Call& c);
+Result<std::string> MngApproveWithdrawal(Call& c);
+Result<std::string> MngRejectWithdrawal(Call& c);
+Result<std::string> MngMarkWithdrawalPaid(Call& c);
+Result<std::string> MngFailWithdrawal(Call& c);
+Result<std::string> MngGetWithdrawals(Call& c);
+Result<std::string> KycRequestWithdrawal(Call& c);
+Result<std::string> KycGetWithdrawals(Call& c);
 
 // Client commands (client_handlers.cpp)
 Result<std::string> KycGetProfile(Call& c);

@@ -2,6 +2,10 @@
 // check 2), deposits asked for by the client and by staff, the provider's signed
 // callbacks (succeeded, failed, repeated, badly signed), a payer that does not match put
 // in review and confirmed, balances and the ledger.
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -207,6 +211,187 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
                         R"({"channel":"card-fx","amount":"10.00","currency":"EUR"})").status == 403);
   // Over TCP the callback is refused: it is HTTP only (its body is signed).
   CallFails(*admin, "PspCallback", R"({"channel":"card-fx"})", Code::kBadRequest);
+}
+
+}  // namespace kyc::itest
+
+namespace kyc::itest {
+namespace {
+
+// Customer `id` at KYC level 2 (withdrawals need it by default) with `eur` EUR deposited
+// through card-fx's signed callback.
+void FundedCustomer(const ServerProcess& server, TcpClient& admin, HttpClient& psp, int64_t id,
+                    std::string_view eur) {
+  CallOk(admin, "MngAddCustomer",
+         fmt::format(R"({{"customer_id":{},"brand":"{}","first_name":"Ann","last_name":"Lee"}})", id,
+                     kBrand));
+  auto client = ConnectTcp(server);
+  CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(admin, id, kBrand)));
+  for (std::string_view code : {"id", "poa"}) {
+    auto req = CallOk(admin, "MngRequireKycStep",
+                      fmt::format(R"({{"customer_id":{},"brand":"{}","code":"{}"}})", id, kBrand, code));
+    const int64_t step = IntField(req["step"], "id");
+    CallOk(*client, "KycSubmitStep", fmt::format(R"({{"id":{},"answers":{{}}}})", step));
+    CallOk(admin, "MngApproveKycStep", fmt::format(R"({{"id":{}}})", step));
+  }
+  auto d = CallOk(admin, "MngAddDeposit",
+                  fmt::format(R"({{"customer_id":{},"brand":"{}","channel":"card-fx","amount":"{}",)"
+                              R"("currency":"EUR"}})", id, kBrand, eur));
+  HttpResponse cb = Callback(psp, "card-fx", kCardSecret,
+                             fmt::format(R"({{"deposit_id":{},"psp_order_id":"fund-{}","status":"succeeded",)"
+                                         R"("amount":"{}","currency":"EUR","payer_name":"Ann Lee"}})",
+                                         IntField(d, "id"), id, eur));
+  REQUIRE_MESSAGE(cb.status == 200, cb.body);
+}
+
+std::unique_ptr<TcpClient> Finance(const ServerProcess& server, TcpClient& admin, std::string_view login) {
+  CallOk(admin, "MngAddManager",
+         fmt::format(R"({{"login":"{}","password":"finance-pass-1","session_type":"SESSION_MANAGER",)"
+                     R"("roles":["finance"]}})", login));
+  auto c = ConnectTcp(server);
+  MustLogin(*c, login, "finance-pass-1");
+  return c;
+}
+
+void Channels(TcpClient& admin) {
+  CallOk(admin, "MngAddKycStepTemplate",
+         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kBrand));
+  CallOk(admin, "MngAddKycStepTemplate",
+         fmt::format(R"({{"brand":"{}","code":"poa","name":"Address","level":2}})", kBrand));
+  CallOk(admin, "MngSetPaymentChannel",
+         fmt::format(R"({{"brand":"{}","code":"card-fx","name":"Cards","kind":"card",)"
+                     R"("currencies":["EUR"],"min_amount":"1","max_amount":"100000",)"
+                     R"("withdrawals":false,"callback_secret":"{}"}})", kBrand, kCardSecret));
+  CallOk(admin, "MngSetPaymentChannel",
+         fmt::format(R"({{"brand":"{}","code":"wire-fx","name":"Wire","kind":"bank_transfer",)"
+                     R"("currencies":["EUR"],"min_amount":"1","max_amount":"100000","deposits":false,)"
+                     R"("approval":{{"auto_below_eur":"100","one_approver_below_eur":"1000"}},)"
+                     R"("callback_secret":"{}"}})", kBrand, kBankSecret));
+  CallOk(admin, "MngSetPaymentChannel",
+         fmt::format(R"({{"brand":"{}","code":"bank-only","name":"Bank account","kind":"bank_transfer",)"
+                     R"("currencies":["EUR"],"min_amount":"1","max_amount":"100000",)"
+                     R"("requires_bank_account":true,"callback_secret":"{}"}})", kBrand, kBankSecret));
+}
+
+std::string Field(TcpClient& staff, int64_t id, std::string_view currency, const char* what) {
+  auto b = CallOk(staff, "MngGetBalances", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", id, kBrand));
+  for (const auto& item : b["items"].GetArray()) {
+    if (StrField(item, "currency") == currency) return StrField(item, what);
+  }
+  return "0";
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(RunningServer, "funds over TCP: withdrawals at levels 0, 1 and 2, refusals, four eyes") {
+  auto admin = AdminClient(server);
+  Channels(*admin);
+  HttpClient psp("127.0.0.1", server.http_port());
+  FundedCustomer(server, *admin, psp, 7, "5000.00");
+  auto fin1 = Finance(server, *admin, "fin1");
+  auto fin2 = Finance(server, *admin, "fin2");
+  auto ask = [&](TcpClient& who, std::string_view amount) {
+    return CallOk(who, "MngAddWithdrawal",
+                  fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"wire-fx","amount":"{}",)"
+                              R"("currency":"EUR"}})", kBrand, amount));
+  };
+  // Level 0: approved at once, held until paid.
+  auto w0 = ask(*admin, "50.00");
+  CHECK(IntField(w0, "approval_level") == 0);
+  CHECK(StrField(w0["withdrawal"], "status") == "approved");
+  CHECK(Field(*admin, 7, "EUR", "held") == "50.00");
+  CHECK(Field(*admin, 7, "EUR", "available") == "4950.00");
+  auto paid = CallOk(*fin1, "MngMarkWithdrawalPaid",
+                     fmt::format(R"({{"id":{},"voucher":"SEPA-1"}})", IntField(w0["withdrawal"], "id")));
+  CHECK(StrField(paid, "status") == "paid");
+  CHECK(Field(*admin, 7, "EUR", "balance") == "4950.00");
+  CHECK(Field(*admin, 7, "EUR", "held") == "0.00");
+  // Level 1: one approver, not the requester.
+  auto w1 = ask(*fin1, "500.00");
+  CHECK(IntField(w1, "approval_level") == 1);
+  const int64_t id1 = IntField(w1["withdrawal"], "id");
+  CallFails(*fin1, "MngApproveWithdrawal", fmt::format(R"({{"id":{}}})", id1), Code::kForbidden);
+  CHECK(StrField(CallOk(*fin2, "MngApproveWithdrawal", fmt::format(R"({{"id":{}}})", id1)), "status") ==
+        "approved");
+  // Level 2: two different approvers; the same one twice is refused.
+  auto w2 = ask(*admin, "1500.00");
+  CHECK(IntField(w2, "approval_level") == 2);
+  const int64_t id2 = IntField(w2["withdrawal"], "id");
+  CHECK(StrField(CallOk(*fin1, "MngApproveWithdrawal", fmt::format(R"({{"id":{}}})", id2)), "status") ==
+        "pending_approval");
+  CallFails(*fin1, "MngApproveWithdrawal", fmt::format(R"({{"id":{}}})", id2), Code::kForbidden);
+  CallFails(*admin, "MngApproveWithdrawal", fmt::format(R"({{"id":{}}})", id2), Code::kForbidden);
+  auto both = CallOk(*fin2, "MngApproveWithdrawal", fmt::format(R"({{"id":{}}})", id2));
+  CHECK(StrField(both, "status") == "approved");
+  CHECK(both["approvers"].Size() == 2);
+  // Rejected: the hold goes back.
+  CallOk(*fin1, "MngRejectWithdrawal", fmt::format(R"({{"id":{},"reason":"client cancelled"}})", id2));
+  CHECK(Field(*admin, 7, "EUR", "held") == "500.00");
+  CallOk(*fin1, "MngFailWithdrawal", fmt::format(R"({{"id":{},"failure_code":"iban_closed"}})", id1));
+  CHECK(Field(*admin, 7, "EUR", "held") == "0.00");
+  CallFails(*fin1, "MngMarkWithdrawalPaid", fmt::format(R"({{"id":{},"voucher":"x"}})", id1),
+            Code::kConflict);
+  // Refusals for the state of things.
+  std::string why = CallFails(*admin, "MngAddWithdrawal",
+                              fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"wire-fx",)"
+                                          R"("amount":"9000","currency":"EUR"}})", kBrand),
+                              Code::kConflict);
+  CHECK(why.find("insufficient available balance: 4950.00 EUR available") != std::string::npos);
+  why = CallFails(*admin, "MngAddWithdrawal",
+                  fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"bank-only","amount":"10",)"
+                              R"("currency":"EUR"}})", kBrand),
+                  Code::kConflict);
+  CHECK(why.find("verified bank account") != std::string::npos);
+  CallFails(*admin, "MngAddWithdrawal",
+            fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"card-fx","amount":"10",)"
+                        R"("currency":"EUR"}})", kBrand), Code::kConflict);  // no withdrawals there
+  CallOk(*admin, "MngSetAccountStatus",
+         fmt::format(R"({{"customer_id":7,"brand":"{}","status":"restricted","reason":"chargebacks"}})", kBrand));
+  why = CallFails(*admin, "MngAddWithdrawal",
+                  fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"wire-fx","amount":"10",)"
+                              R"("currency":"EUR"}})", kBrand),
+                  Code::kConflict);
+  CHECK(why.find("account restricted (chargebacks): withdrawal not allowed") != std::string::npos);
+  auto mine = ConnectTcp(server);
+  CallOk(*mine, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 7, kBrand)));
+  CallFails(*mine, "KycRequestWithdrawal", R"({"channel":"wire-fx","amount":"10","currency":"EUR"})",
+            Code::kForbidden);
+  CHECK(IntField(CallOk(*mine, "KycGetWithdrawals", "{}"), "total") == 3);
+}
+
+TEST_CASE_FIXTURE(RunningServer, "funds: two hundred concurrent withdrawals never hold more than is available") {
+  auto admin = AdminClient(server);
+  Channels(*admin);
+  HttpClient psp("127.0.0.1", server.http_port());
+  FundedCustomer(server, *admin, psp, 8, "1000.00");
+  const std::string token = ClientToken(*admin, 8, kBrand);
+  std::atomic<int> accepted{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 20; ++t) {
+    threads.emplace_back([&] {
+      auto c = ConnectTcp(server);
+      auto auth = c->Call("Auth", fmt::format(R"({{"token":"{}"}})", token));
+      if (!auth.ok() || !auth->ok()) {
+        other += 10;
+        return;
+      }
+      for (int i = 0; i < 10; ++i) {
+        auto r = c->Call("KycRequestWithdrawal",
+                         R"({"channel":"wire-fx","amount":"10.00","currency":"EUR"})");
+        if (!r.ok()) ++other;
+        else if (r->ok()) ++accepted;
+        else if (r->code == Code::kConflict) ++refused;
+        else ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(accepted.load() == 100);
+  CHECK(refused.load() == 100);
+  CHECK(other.load() == 0);
+  CHECK(Field(*admin, 8, "EUR", "held") == "1000.00");
+  CHECK(Field(*admin, 8, "EUR", "available") == "0.00");
+  CHECK(Field(*admin, 8, "EUR", "balance") == "1000.00");
 }
 
 }  // namespace kyc::itest
