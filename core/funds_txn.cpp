@@ -8,27 +8,14 @@ Result<DepositPtr> FundsTxn::RequestDeposit(const NewDeposit& d) {
   KycTxn& kyc = client_.kyc();
   FundsStore& funds = kyc.kyc().staged_funds();
   auto channel = funds.staged_channels().StagedFindCode(d.channel);
-  if (!channel || channel->brand != d.brand) {
-    return Error(Code::kNotFound, "payment channel '{}' of brand '{}' not found", d.channel, d.brand);
+  if (Status s = CheckChannel(channel.get(), d.channel, d.brand, Direction::kDeposit, d.currency,
+                              d.amount);
+      !s.ok()) {
+    return s;
   }
-  if (!channel->deposits) {
-    return Error(Code::kConflict, "channel '{}' takes no deposits", d.channel);
-  }
-  if (!channel->Accepts(d.currency)) {
-    return Error(Code::kBadRequest, "field 'currency': channel '{}' takes {}, not {}", d.channel,
-                 JoinCurrencies(channel->currencies), d.currency);
-  }
-  if (d.amount < channel->min_amount || d.amount > channel->max_amount) {
-    return Error(Code::kBadRequest, "field 'amount' must be between {} and {} {} on channel '{}'",
-                 channel->min_amount.ToString(2), channel->max_amount.ToString(2), d.currency,
-                 d.channel);
-  }
-  Decimal eur = d.amount;
-  if (d.eur_amount) {
-    eur = *d.eur_amount;
-  } else if (d.currency != "EUR") {
-    return Status(Code::kBadRequest, "field 'eur_amount' is required for a deposit not in EUR");
-  }
+  auto weight = EurWeight(d.currency, d.amount, d.eur_amount);
+  if (!weight.ok()) return weight.status();
+  const Decimal eur = *weight;
   auto record = client_.Record(d.customer_id, d.brand);
   if (!record) {
     return Error(Code::kConflict, "customer {} of brand '{}' has no client record", d.customer_id,

@@ -10,25 +10,14 @@ Result<WithdrawalPtr> WithdrawalTxn::Request(const NewWithdrawal& w) {
   KycBase& base = kyc.kyc();
   FundsStore& funds = base.staged_funds();
   auto channel = funds.staged_channels().StagedFindCode(w.channel);
-  if (!channel || channel->brand != w.brand) {
-    return Error(Code::kNotFound, "payment channel '{}' of brand '{}' not found", w.channel, w.brand);
+  if (Status s = CheckChannel(channel.get(), w.channel, w.brand, Direction::kWithdrawal, w.currency,
+                              w.amount);
+      !s.ok()) {
+    return s;
   }
-  if (!channel->withdrawals) return Error(Code::kConflict, "channel '{}' pays no withdrawals", w.channel);
-  if (!channel->Accepts(w.currency)) {
-    return Error(Code::kBadRequest, "field 'currency': channel '{}' takes {}, not {}", w.channel,
-                 JoinCurrencies(channel->currencies), w.currency);
-  }
-  if (w.amount < channel->min_amount || w.amount > channel->max_amount) {
-    return Error(Code::kBadRequest, "field 'amount' must be between {} and {} {} on channel '{}'",
-                 channel->min_amount.ToString(2), channel->max_amount.ToString(2), w.currency,
-                 w.channel);
-  }
-  Decimal eur = w.amount;
-  if (w.eur_amount) {
-    eur = *w.eur_amount;
-  } else if (w.currency != "EUR") {
-    return Status(Code::kBadRequest, "field 'eur_amount' is required for a withdrawal not in EUR");
-  }
+  auto weight = EurWeight(w.currency, w.amount, w.eur_amount);
+  if (!weight.ok()) return weight.status();
+  const Decimal eur = *weight;
   auto record = client_.Record(w.customer_id, w.brand);
   if (!record) {
     return Error(Code::kConflict, "customer {} of brand '{}' has no client record", w.customer_id,

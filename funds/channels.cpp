@@ -20,6 +20,33 @@ bool PaymentChannel::Accepts(std::string_view currency) const {
   return std::find(currencies.begin(), currencies.end(), currency) != currencies.end();
 }
 
+Status CheckChannel(const PaymentChannel* channel, std::string_view code, std::string_view brand,
+                    Direction direction, std::string_view currency, const Decimal& amount) {
+  if (!channel || channel->brand != brand) {
+    return Error(Code::kNotFound, "payment channel '{}' of brand '{}' not found", code, brand);
+  }
+  if (direction == Direction::kDeposit ? !channel->deposits : !channel->withdrawals) {
+    return Error(Code::kConflict, "channel '{}' takes no {}", code,
+                 direction == Direction::kDeposit ? "deposits" : "withdrawals");
+  }
+  if (!channel->Accepts(currency)) {
+    return Error(Code::kBadRequest, "field 'currency': channel '{}' takes {}, not {}", code,
+                 JoinCurrencies(channel->currencies), currency);
+  }
+  if (amount < channel->min_amount || amount > channel->max_amount) {
+    return Error(Code::kBadRequest, "field 'amount' must be between {} and {} {} on channel '{}'",
+                 channel->min_amount.ToString(2), channel->max_amount.ToString(2), currency, code);
+  }
+  return Status::Ok();
+}
+
+Result<Decimal> EurWeight(std::string_view currency, const Decimal& amount,
+                          const std::optional<Decimal>& eur_amount) {
+  if (eur_amount) return *eur_amount;
+  if (currency == "EUR") return amount;
+  return Error(Code::kBadRequest, "field 'eur_amount' is required for an amount in {}", currency);
+}
+
 void WriteChannel(JsonOut& o, const PaymentChannel& c) {
   o.BeginObject();
   o.Key("id").Int(c.id);

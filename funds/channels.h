@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "money/decimal.h"
+#include "protocol/status.h"
 #include "protocol/json.h"
 #include "tables/staged_table.h"
 
@@ -43,6 +44,20 @@ struct PaymentChannel {
 
   bool Accepts(std::string_view currency) const;
 };
+
+enum class Direction : uint8_t { kDeposit, kWithdrawal };
+
+// Whether `channel` (null: not found) may carry this operation of `brand`: not_found for
+// another brand's or an unknown code, conflict when the channel does not take this
+// direction, bad_request naming the field for a currency it does not take or an amount
+// outside its limits.
+Status CheckChannel(const PaymentChannel* channel, std::string_view code, std::string_view brand,
+                    Direction direction, std::string_view currency, const Decimal& amount);
+
+// What an operation weighs in EUR (limits, totals, rules, AML): `eur_amount` when given,
+// the amount itself in EUR; bad_request naming the field otherwise (no exchange rates).
+Result<Decimal> EurWeight(std::string_view currency, const Decimal& amount,
+                          const std::optional<Decimal>& eur_amount);
 
 // The channel as the wire shows it: no secret, only whether one is set.
 void WriteChannel(JsonOut& o, const PaymentChannel& c);

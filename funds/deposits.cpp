@@ -1,5 +1,7 @@
 #include "funds/deposits.h"
 
+#include "tables/pages.h"
+
 #include <mutex>
 #include <shared_mutex>
 
@@ -53,7 +55,6 @@ std::string DepositJson(const Deposit& d) {
 }
 
 RowPage<Deposit> DepositSet::List(const DepositFilter& f) const {
-  RowPage<Deposit> page;
   std::vector<Ptr> all;
   Scan([&](const Ptr& d) {
     if ((!f.brand || d->brand == *f.brand) && (!f.channel || d->channel == *f.channel) &&
@@ -63,11 +64,7 @@ RowPage<Deposit> DepositSet::List(const DepositFilter& f) const {
     }
     return true;
   });
-  page.total = static_cast<int64_t>(all.size());
-  for (int64_t i = page.total - 1 - f.offset, n = 0; i >= 0 && n < f.limit; --i, ++n) {
-    page.items.push_back(all[size_t(i)]);
-  }
-  return page;
+  return NewestFirst<Deposit>(all, f.offset, f.limit);
 }
 
 bool PspEventSet::StagedHas(std::string_view channel, std::string_view order,

@@ -1,5 +1,7 @@
 #include "funds/withdrawals.h"
 
+#include "tables/pages.h"
+
 #include <charconv>
 
 namespace kyc {
@@ -69,7 +71,6 @@ std::vector<int64_t> SplitIds(std::string_view text) {
 }
 
 RowPage<Withdrawal> WithdrawalSet::List(const WithdrawalFilter& f) const {
-  RowPage<Withdrawal> page;
   std::vector<Ptr> all;
   Scan([&](const Ptr& w) {
     if ((!f.brand || w->brand == *f.brand) && (!f.channel || w->channel == *f.channel) &&
@@ -79,11 +80,7 @@ RowPage<Withdrawal> WithdrawalSet::List(const WithdrawalFilter& f) const {
     }
     return true;
   });
-  page.total = static_cast<int64_t>(all.size());
-  for (int64_t i = page.total - 1 - f.offset, n = 0; i >= 0 && n < f.limit; --i, ++n) {
-    page.items.push_back(all[size_t(i)]);
-  }
-  return page;
+  return NewestFirst<Withdrawal>(all, f.offset, f.limit);
 }
 
 }  // namespace kyc

@@ -1,5 +1,7 @@
 #include "staff/approvals.h"
 
+#include "tables/pages.h"
+
 #include <shared_mutex>
 
 namespace kyc {
@@ -50,7 +52,6 @@ std::string ApprovalJson(const ApprovalRequest& r, int64_t now) {
 }
 
 RowPage<ApprovalRequest> ApprovalSet::List(const ApprovalFilter& f, int64_t now) const {
-  RowPage<ApprovalRequest> page;
   std::vector<Ptr> all;
   Scan([&](const Ptr& r) {
     if ((!f.status || r->StatusAt(now) == *f.status) && (!f.command || r->command == *f.command)) {
@@ -58,11 +59,7 @@ RowPage<ApprovalRequest> ApprovalSet::List(const ApprovalFilter& f, int64_t now)
     }
     return true;
   });
-  page.total = static_cast<int64_t>(all.size());
-  for (int64_t i = page.total - 1 - f.offset, n = 0; i >= 0 && n < f.limit; --i, ++n) {
-    page.items.push_back(all[size_t(i)]);
-  }
-  return page;
+  return NewestFirst<ApprovalRequest>(all, f.offset, f.limit);
 }
 
 }  // namespace kyc
