@@ -112,17 +112,10 @@ Status AccountTxn::Save(const std::shared_ptr<const ClientRecord>& before,
                         std::shared_ptr<ClientRecord> after, std::string_view source,
                         std::string_view reason) {
   after->account_status_at = kyc_.now();
-  AuditRow row;
-  row.at = kyc_.now();
-  row.actor = kyc_.actor();
-  row.action = fmt::format("account.{}", source);  // account.kyc | account.staff
-  row.entity = "account";
-  row.entity_id = after->id;
-  row.customer_id = after->customer_id;
-  row.brand = after->brand;
-  row.before = before ? AccountStatusJson(*before) : "";
-  row.after = AccountStatusJson(*after);
-  row.reason = std::string(reason);
+  AuditRow row = kyc_.AuditOf(fmt::format("account.{}", source),  // account.kyc | account.staff
+                              "account", after->id, after->customer_id, after->brand,
+                              before ? AccountStatusJson(*before) : "", AccountStatusJson(*after),
+                              reason);
   if (Status s = kyc_.kyc().staged_clients().Put(kyc_.batch(), std::move(after)); !s.ok()) return s;
   return kyc_.kyc().AppendAudit(kyc_.batch(), std::move(row));
 }

@@ -176,50 +176,52 @@ Status FundsTxn::Credit(Deposit& d) {
     return Error(Code::kConflict, "deposit {} was paid in {}, not {}: fail it and refund", d.id,
                  d.paid_currency, d.currency);
   }
-  const Decimal paid = d.paid_amount.value_or(d.amount);
+  auto booked = BookMoney(client_, policy_, d.customer_id, d.brand, TxType::kDeposit,
+                          d.paid_amount.value_or(d.amount), d.currency, d.eur_amount,
+                          fmt::format("deposit:{}", d.id));
+  if (!booked.ok()) return booked.status();
+  d.transaction_id = *booked;
+  return Status::Ok();
+}
+
+Result<int64_t> BookMoney(ClientTxn& client, const KycPolicy& policy, int64_t customer_id,
+                          const std::string& brand, TxType type, const Decimal& amount,
+                          const std::string& currency, const Decimal& eur_amount,
+                          const std::string& ref) {
+  KycTxn& kyc = client.kyc();
   NewTransaction t;
-  t.customer_id = d.customer_id;
-  t.brand = d.brand;
-  t.type = TxType::kDeposit;
-  t.amount = paid;
-  t.currency = d.currency;
-  t.eur_amount = d.eur_amount;
-  t.external_id = fmt::format("deposit:{}", d.id);
+  t.customer_id = customer_id;
+  t.brand = brand;
+  t.type = type;
+  t.amount = amount;
+  t.currency = currency;
+  t.eur_amount = eur_amount;
+  t.external_id = ref;
   t.at = kyc.now();
-  auto recorded = client_.AddTransaction(t, policy_);
+  auto recorded = client.AddTransaction(t, policy);
   if (!recorded.ok()) return recorded.status();
   if (recorded->duplicate) {  // nothing was written: the id is another transaction's
-    return Error(Code::kConflict, "external_id '{}' is already another transaction's", t.external_id);
+    return Error(Code::kConflict, "external_id '{}' is already another transaction's", ref);
   }
   FundsStore& funds = kyc.kyc().staged_funds();
   auto entry = std::make_shared<LedgerEntry>();
   entry->id = funds.staged_ledger().StagedNextId();
-  entry->customer_id = d.customer_id;
-  entry->brand = d.brand;
-  entry->currency = d.currency;
-  entry->amount = paid;
-  entry->kind = "deposit";
-  entry->ref = fmt::format("deposit:{}", d.id);
+  entry->customer_id = customer_id;
+  entry->brand = brand;
+  entry->currency = currency;
+  entry->amount = type == TxType::kWithdrawal ? -amount : amount;
+  entry->kind = std::string(Name(type));
+  entry->ref = ref;
   entry->at = kyc.now();
   if (Status s = funds.Put(kyc.batch(), entry); !s.ok()) return s;
-  d.transaction_id = recorded->transaction->id;
-  return Status::Ok();
+  return recorded->transaction->id;
 }
 
 Status FundsTxn::Save(const DepositPtr& before, std::shared_ptr<Deposit> after,
                       std::string_view action, std::string_view reason) {
   KycTxn& kyc = client_.kyc();
-  AuditRow row;
-  row.at = kyc.now();
-  row.actor = kyc.actor();
-  row.action = std::string(action);
-  row.entity = "deposit";
-  row.entity_id = after->id;
-  row.customer_id = after->customer_id;
-  row.brand = after->brand;
-  row.before = before ? DepositJson(*before) : "";
-  row.after = DepositJson(*after);
-  row.reason = std::string(reason);
+  AuditRow row = kyc.AuditOf(action, "deposit", after->id, after->customer_id, after->brand,
+                             before ? DepositJson(*before) : "", DepositJson(*after), reason);
   if (Status s = kyc.kyc().staged_funds().Put(kyc.batch(), std::move(after)); !s.ok()) return s;
   return kyc.kyc().AppendAudit(kyc.batch(), std::move(row));
 }

@@ -34,6 +34,16 @@ struct PspCallback {
   std::string failure_code;
 };
 
+// Books money moved for a customer, as deposits and paid withdrawals do: the transaction
+// (totals, rules, AML real-time flags; external id `ref`, e.g. "deposit:12") and its
+// ledger entry (+amount for a deposit, −amount for a withdrawal), in the caller's batch.
+// conflict with the reason when the transaction is refused, or when `ref` is already
+// another transaction's (nothing is written then). Returns the transaction's id.
+Result<int64_t> BookMoney(ClientTxn& client, const KycPolicy& policy, int64_t customer_id,
+                          const std::string& brand, TxType type, const Decimal& amount,
+                          const std::string& currency, const Decimal& eur_amount,
+                          const std::string& ref);
+
 class FundsTxn {
  public:
   FundsTxn(ClientTxn& client, const KycPolicy& policy) : client_(client), policy_(policy) {}

@@ -67,14 +67,21 @@ Result<StepPtr> KycTxn::AttachStep(const ProfilePtr& profile, const Template& t,
 AuditRow KycTxn::Row(std::string_view action, std::string_view entity, int64_t entity_id,
                      const kyc::Profile& owner, std::string before, std::string after,
                      std::string_view reason) const {
+  return AuditOf(action, entity, entity_id, owner.customer_id, owner.brand, std::move(before),
+                 std::move(after), reason);
+}
+
+AuditRow KycTxn::AuditOf(std::string_view action, std::string_view entity, int64_t entity_id,
+                         int64_t customer_id, std::string_view brand, std::string before,
+                         std::string after, std::string_view reason) const {
   AuditRow row;
   row.at = now();
   row.actor = actor_;
   row.action = std::string(action);
   row.entity = std::string(entity);
   row.entity_id = entity_id;
-  row.customer_id = owner.customer_id;
-  row.brand = owner.brand;
+  row.customer_id = customer_id;
+  row.brand = std::string(brand);
   row.before = std::move(before);
   row.after = std::move(after);
   row.reason = std::string(reason);

@@ -61,6 +61,12 @@ class KycTxn {
   // After the commit, sets the customer's aggregate fields from `p` (no-op if unchanged).
   void SyncCustomer(const ProfilePtr& p);
 
+  // An audit row of this transaction (its actor, its time) about an object of
+  // (customer_id, brand): the client record's, a deposit's, a withdrawal's.
+  AuditRow AuditOf(std::string_view action, std::string_view entity, int64_t entity_id,
+                   int64_t customer_id, std::string_view brand, std::string before,
+                   std::string after, std::string_view reason) const;
+
   // Full JSON of a profile as this batch sees it: fields, steps, documents.
   std::string ProfileJsonWithChildren(const ProfilePtr& p) const;
 

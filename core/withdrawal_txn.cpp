@@ -1,5 +1,6 @@
 #include "core/withdrawal_txn.h"
 
+#include "core/funds_txn.h"
 #include "core/operation_check.h"
 #include "funds/rules.h"
 
@@ -155,35 +156,14 @@ Result<WithdrawalPtr> WithdrawalTxn::MarkPaid(int64_t id, const std::string& vou
   }
   KycTxn& kyc = client_.kyc();
   auto before = kyc.kyc().staged_funds().staged_withdrawals().StagedGet(id);
-  NewTransaction t;
-  t.customer_id = after->customer_id;
-  t.brand = after->brand;
-  t.type = TxType::kWithdrawal;
-  t.amount = after->amount;
-  t.currency = after->currency;
-  t.eur_amount = after->eur_amount;
-  t.external_id = fmt::format("withdrawal:{}", id);
-  t.at = kyc.now();
-  auto recorded = client_.AddTransaction(t, policy_);
-  if (!recorded.ok()) return recorded.status();
-  if (recorded->duplicate) {
-    return Error(Code::kConflict, "external_id '{}' is already another transaction's", t.external_id);
-  }
+  auto booked = BookMoney(client_, policy_, after->customer_id, after->brand, TxType::kWithdrawal,
+                          after->amount, after->currency, after->eur_amount,
+                          fmt::format("withdrawal:{}", id));
+  if (!booked.ok()) return booked.status();
   if (Status s = SetHold(*after, HoldStatus::kSettled); !s.ok()) return s;
-  FundsStore& funds = kyc.kyc().staged_funds();
-  auto entry = std::make_shared<LedgerEntry>();
-  entry->id = funds.staged_ledger().StagedNextId();
-  entry->customer_id = after->customer_id;
-  entry->brand = after->brand;
-  entry->currency = after->currency;
-  entry->amount = -after->amount;
-  entry->kind = "withdrawal";
-  entry->ref = fmt::format("withdrawal:{}", id);
-  entry->at = kyc.now();
-  if (Status s = funds.Put(kyc.batch(), entry); !s.ok()) return s;
   after->status = WithdrawalStatus::kPaid;
   after->voucher = voucher;
-  after->transaction_id = recorded->transaction->id;
+  after->transaction_id = *booked;
   after->updated_at = kyc.now();
   WithdrawalPtr out = after;
   if (Status s = Save(before, after, "withdrawal.pay", voucher); !s.ok()) return s;
@@ -220,17 +200,8 @@ Status WithdrawalTxn::SetHold(const Withdrawal& w, HoldStatus status) {
 Status WithdrawalTxn::Save(const WithdrawalPtr& before, std::shared_ptr<Withdrawal> after,
                            std::string_view action, std::string_view reason) {
   KycTxn& kyc = client_.kyc();
-  AuditRow row;
-  row.at = kyc.now();
-  row.actor = kyc.actor();
-  row.action = std::string(action);
-  row.entity = "withdrawal";
-  row.entity_id = after->id;
-  row.customer_id = after->customer_id;
-  row.brand = after->brand;
-  row.before = before ? WithdrawalJson(*before) : "";
-  row.after = WithdrawalJson(*after);
-  row.reason = std::string(reason);
+  AuditRow row = kyc.AuditOf(action, "withdrawal", after->id, after->customer_id, after->brand,
+                             before ? WithdrawalJson(*before) : "", WithdrawalJson(*after), reason);
   if (Status s = kyc.kyc().staged_funds().Put(kyc.batch(), std::move(after)); !s.ok()) return s;
   return kyc.kyc().AppendAudit(kyc.batch(), std::move(row));
 }

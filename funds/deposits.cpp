@@ -57,11 +57,7 @@ std::string DepositJson(const Deposit& d) {
 RowPage<Deposit> DepositSet::List(const DepositFilter& f) const {
   std::vector<Ptr> all;
   Scan([&](const Ptr& d) {
-    if ((!f.brand || d->brand == *f.brand) && (!f.channel || d->channel == *f.channel) &&
-        (!f.status || d->status == *f.status) && (!f.customer_id || d->customer_id == *f.customer_id) &&
-        (!f.from || d->created_at >= *f.from) && (!f.to || d->created_at <= *f.to)) {
-      all.push_back(d);
-    }
+    if (f.Matches(*d)) all.push_back(d);
     return true;
   });
   return NewestFirst<Deposit>(all, f.offset, f.limit);

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "customers/record.h"
+#include "funds/filter.h"
 #include "money/decimal.h"
 #include "protocol/json.h"
 #include "tables/staged_table.h"
@@ -52,13 +53,7 @@ struct Deposit {
 void WriteDeposit(JsonOut& o, const Deposit& d, bool staff = true);
 std::string DepositJson(const Deposit& d);
 
-struct DepositFilter {
-  std::optional<std::string> brand, channel;
-  std::optional<DepositStatus> status;
-  std::optional<int64_t> customer_id, from, to;  // created_at, inclusive
-  int64_t offset = 0;
-  int64_t limit = 100;
-};
+using DepositFilter = MoneyFilter<DepositStatus>;
 
 class DepositSet : public StagedTable<Deposit> {
  public:

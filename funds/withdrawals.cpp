@@ -73,11 +73,7 @@ std::vector<int64_t> SplitIds(std::string_view text) {
 RowPage<Withdrawal> WithdrawalSet::List(const WithdrawalFilter& f) const {
   std::vector<Ptr> all;
   Scan([&](const Ptr& w) {
-    if ((!f.brand || w->brand == *f.brand) && (!f.channel || w->channel == *f.channel) &&
-        (!f.status || w->status == *f.status) && (!f.customer_id || w->customer_id == *f.customer_id) &&
-        (!f.from || w->created_at >= *f.from) && (!f.to || w->created_at <= *f.to)) {
-      all.push_back(w);
-    }
+    if (f.Matches(*w)) all.push_back(w);
     return true;
   });
   return NewestFirst<Withdrawal>(all, f.offset, f.limit);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "funds/filter.h"
 #include "money/decimal.h"
 #include "protocol/json.h"
 #include "tables/staged_table.h"
@@ -52,13 +53,7 @@ std::string WithdrawalJson(const Withdrawal& w);
 std::string JoinIds(const std::vector<int64_t>& ids);
 std::vector<int64_t> SplitIds(std::string_view text);
 
-struct WithdrawalFilter {
-  std::optional<std::string> brand, channel;
-  std::optional<WithdrawalStatus> status;
-  std::optional<int64_t> customer_id, from, to;
-  int64_t offset = 0;
-  int64_t limit = 100;
-};
+using WithdrawalFilter = MoneyFilter<WithdrawalStatus>;
 
 class WithdrawalSet : public StagedTable<Withdrawal> {
  public:

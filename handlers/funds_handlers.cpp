@@ -8,6 +8,7 @@
 #include "customers/field_rules.h"
 #include "handlers/handlers.h"
 #include "handlers/kyc_params.h"
+#include "handlers/money_params.h"
 #include "handlers/paging.h"
 
 namespace kyc::handlers {
@@ -196,13 +197,6 @@ Result<std::string> RequestDeposit(Call& c, NewDeposit d) {
   return o.Take();
 }
 
-std::string DepositPage(const RowPage<Deposit>& page, bool staff = true) {
-  JsonOut o;
-  o.BeginObject().Key("items").BeginArray();
-  for (const auto& d : page.items) WriteDeposit(o, *d, staff);
-  o.EndArray().Key("total").Int(page.total).EndObject();
-  return o.Take();
-}
 
 }  // namespace
 
@@ -314,37 +308,18 @@ Result<std::string> MngFailDeposit(Call& c) {
 }
 
 Result<std::string> MngGetDeposits(Call& c) {
-  ParamReader p(c.params);
-  DepositFilter f;
-  f.brand = p.OptString("brand", 64);
-  f.channel = p.OptString("channel", 64);
-  if (auto status = p.OptString("status", 16)) {
-    f.status = ParseDepositStatus(*status);
-    if (!f.status) {
-      p.Fail(Status(Code::kBadRequest,
-                    "field 'status' must be one of created, pending, review, succeeded, failed"));
-    }
-  }
-  f.customer_id = p.OptInt("customer_id");
-  f.from = p.OptInt("from");
-  f.to = p.OptInt("to");
-  Page page = ReadPage(p);
-  if (Status s = p.Finish(); !s.ok()) return s;
-  f.offset = page.offset;
-  f.limit = page.limit;
-  return DepositPage(c.core.kyc().funds().deposits().List(f));
+  auto f = ReadMoneyFilter(c.params, ParseDepositStatus, kDepositStatusNames);
+  if (!f.ok()) return f.status();
+  return PageJson(c.core.kyc().funds().deposits().List(*f),
+                  [](JsonOut& o, const Deposit& d) { WriteDeposit(o, d); });
 }
 
 Result<std::string> KycGetDeposits(Call& c) {
-  ParamReader p(c.params);
-  Page page = ReadPage(p);
-  if (Status s = p.Finish(); !s.ok()) return s;
-  DepositFilter f;
-  f.customer_id = c.session->customer_id;
-  f.brand = c.session->brand;
-  f.offset = page.offset;
-  f.limit = page.limit;
-  return DepositPage(c.core.kyc().funds().deposits().List(f), /*staff=*/false);
+  auto f = OwnMoneyFilter<DepositStatus>(c);
+  if (!f.ok()) return f.status();
+  // The client's view: no internal note.
+  return PageJson(c.core.kyc().funds().deposits().List(*f),
+                  [](JsonOut& o, const Deposit& d) { WriteDeposit(o, d, /*staff=*/false); });
 }
 
 }  // namespace kyc::handlers

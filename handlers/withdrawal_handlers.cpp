@@ -5,6 +5,7 @@
 #include "customers/field_rules.h"
 #include "handlers/handlers.h"
 #include "handlers/kyc_params.h"
+#include "handlers/money_params.h"
 #include "handlers/paging.h"
 
 namespace kyc::handlers {
@@ -58,13 +59,6 @@ Result<std::string> Decide(Call& c, std::string_view field, bool free_text, Step
   return WithdrawalJson(**r);
 }
 
-std::string Page(const RowPage<Withdrawal>& page) {
-  JsonOut o;
-  o.BeginObject().Key("items").BeginArray();
-  for (const auto& w : page.items) WriteWithdrawal(o, *w);
-  o.EndArray().Key("total").Int(page.total).EndObject();
-  return o.Take();
-}
 
 }  // namespace
 
@@ -114,37 +108,17 @@ Result<std::string> MngFailWithdrawal(Call& c) {
 }
 
 Result<std::string> MngGetWithdrawals(Call& c) {
-  ParamReader p(c.params);
-  WithdrawalFilter f;
-  f.brand = p.OptString("brand", 64);
-  f.channel = p.OptString("channel", 64);
-  if (auto status = p.OptString("status", 32)) {
-    f.status = ParseWithdrawalStatus(*status);
-    if (!f.status) {
-      p.Fail(Status(Code::kBadRequest,
-                    "field 'status' must be one of pending_approval, approved, rejected, paid, failed"));
-    }
-  }
-  f.customer_id = p.OptInt("customer_id");
-  f.from = p.OptInt("from");
-  f.to = p.OptInt("to");
-  kyc::Page page = ReadPage(p);
-  if (Status s = p.Finish(); !s.ok()) return s;
-  f.offset = page.offset;
-  f.limit = page.limit;
-  return Page(c.core.kyc().funds().withdrawals().List(f));
+  auto f = ReadMoneyFilter(c.params, ParseWithdrawalStatus, kWithdrawalStatusNames);
+  if (!f.ok()) return f.status();
+  return PageJson(c.core.kyc().funds().withdrawals().List(*f),
+                  [](JsonOut& o, const Withdrawal& w) { WriteWithdrawal(o, w); });
 }
 
 Result<std::string> KycGetWithdrawals(Call& c) {
-  ParamReader p(c.params);
-  kyc::Page page = ReadPage(p);
-  if (Status s = p.Finish(); !s.ok()) return s;
-  WithdrawalFilter f;
-  f.customer_id = c.session->customer_id;
-  f.brand = c.session->brand;
-  f.offset = page.offset;
-  f.limit = page.limit;
-  return Page(c.core.kyc().funds().withdrawals().List(f));
+  auto f = OwnMoneyFilter<WithdrawalStatus>(c);
+  if (!f.ok()) return f.status();
+  return PageJson(c.core.kyc().funds().withdrawals().List(*f),
+                  [](JsonOut& o, const Withdrawal& w) { WriteWithdrawal(o, w); });
 }
 
 }  // namespace kyc::handlers
