@@ -180,7 +180,7 @@ Status ClientStore::Prepare(Db& db) {
                   "pep_details", "risk_score_ai", "kyc_answers", "is_blocked", "block_reason",
                   "blocked_by", "blocked_at", "created_at", "updated_at", "kyc_answers_at",
                   "account_status", "account_status_reason", "account_status_at",
-                  "account_hold", "account_hold_reason"})},
+                  "account_hold", "account_hold_reason", "bank_account_status"})},
       {&put_transaction_,
        "INSERT INTO transactions(id, client_id, customer_id, brand, type, amount, currency,"
        " eur_amount, external_id, at, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -228,7 +228,7 @@ Status ClientStore::LoadClients(Db& db) {
       " annual_income_bracket, is_pep, pep_details, risk_score_ai, kyc_answers, is_blocked,"
       " block_reason, blocked_by, blocked_at, created_at, updated_at, kyc_answers_at,"
       " account_status, account_status_reason, account_status_at, account_hold,"
-      " account_hold_reason FROM clients"
+      " account_hold_reason, bank_account_status FROM clients"
       " ORDER BY id");
   if (!q.ok()) return q.status();
   return q->ForEachRow([&]() -> Status {
@@ -270,6 +270,7 @@ Status ClientStore::LoadClients(Db& db) {
     r->account_status_at = q->Int(34);
     r->account_hold = static_cast<StaffHold>(std::clamp<int64_t>(q->Int(35), 0, 2));
     r->account_hold_reason = q->Text(36);
+    r->bank_account_status = ParseBankAccountState(q->Text(37)).value_or(BankAccountState::kNone);
     clients_.Load(std::move(r));
     return Status::Ok();
   });
@@ -432,6 +433,7 @@ Status ClientStore::Put(WriteBatch& batch, std::shared_ptr<const ClientRecord> r
   BindText(q, 34, r->account_status_reason);
   q.Bind(35, r->account_status_at).Bind(36, int64_t(r->account_hold));
   BindText(q, 37, r->account_hold_reason);
+  q.Bind(38, Name(r->bank_account_status));
   if (Status s = q.Exec(); !s.ok()) return s;
   clients_.Stage(batch, std::move(r));
   return Status::Ok();

@@ -96,6 +96,47 @@ CREATE TABLE withdrawals(
 );
 )sql";
 
+const std::string_view kBankingSchema = R"sql(
+ALTER TABLE clients ADD COLUMN bank_account_status TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE withdrawals ADD COLUMN bank_account_id INTEGER;
+CREATE TABLE bank_accounts(
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  bank_name TEXT NOT NULL,
+  account_name TEXT NOT NULL,
+  account_number TEXT NOT NULL,
+  photo_file_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  name_match INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  added_by INTEGER,
+  decided_by INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE reconciliations(
+  id INTEGER PRIMARY KEY,
+  brand TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  created_by INTEGER,
+  created_at INTEGER NOT NULL,
+  period_from INTEGER NOT NULL,
+  period_to INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  matched INTEGER NOT NULL,
+  missing_in_back_office INTEGER NOT NULL,
+  missing_in_statement INTEGER NOT NULL,
+  amount_mismatch INTEGER NOT NULL,
+  status_mismatch INTEGER NOT NULL,
+  matched_rows TEXT NOT NULL,
+  missing_in_back_office_rows TEXT NOT NULL,
+  missing_in_statement_rows TEXT NOT NULL,
+  amount_mismatch_rows TEXT NOT NULL,
+  status_mismatch_rows TEXT NOT NULL
+);
+)sql";
+
 namespace {
 
 Decimal DecimalOf(const std::string& text) { return Decimal::Parse(text).value_or(Decimal{}); }
@@ -150,9 +191,23 @@ Status FundsStore::Prepare(Db& db) {
   put = db.Prepare(UpsertSql(
       "withdrawals", {"id", "customer_id", "brand", "channel", "currency", "amount", "eur_amount",
                       "status", "approval_level", "approvers", "requested_by", "hold_id", "voucher",
-                      "failure_code", "note", "transaction_id", "created_at", "updated_at"}));
+                      "failure_code", "note", "transaction_id", "created_at", "updated_at",
+                      "bank_account_id"}));
   if (!put.ok()) return put.status();
   put_withdrawal_ = std::move(put.value());
+  put = db.Prepare(UpsertSql(
+      "bank_accounts", {"id", "customer_id", "brand", "bank_name", "account_name", "account_number",
+                        "photo_file_id", "status", "name_match", "reason", "added_by",
+                        "decided_by", "created_at", "updated_at"}));
+  if (!put.ok()) return put.status();
+  put_bank_account_ = std::move(put.value());
+  put = db.Prepare(
+      "INSERT INTO reconciliations(id, brand, channel, created_by, created_at, period_from,"
+      " period_to, rows, matched, missing_in_back_office, missing_in_statement, amount_mismatch,"
+      " status_mismatch, matched_rows, missing_in_back_office_rows, missing_in_statement_rows,"
+      " amount_mismatch_rows, status_mismatch_rows) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!put.ok()) return put.status();
+  put_reconciliation_ = std::move(put.value());
   return Status::Ok();
 }
 
@@ -268,9 +323,9 @@ Status FundsStore::Load(Db& db) {
   auto w = db.Prepare(
       "SELECT id, customer_id, brand, channel, currency, amount, eur_amount, status, approval_level,"
       " approvers, requested_by, hold_id, voucher, failure_code, note, transaction_id, created_at,"
-      " updated_at FROM withdrawals ORDER BY id");
+      " updated_at, bank_account_id FROM withdrawals ORDER BY id");
   if (!w.ok()) return w.status();
-  return w->ForEachRow([&]() -> Status {
+  s = w->ForEachRow([&]() -> Status {
     auto row = std::make_shared<Withdrawal>();
     row->id = w->Int(0);
     row->customer_id = w->Int(1);
@@ -290,7 +345,59 @@ Status FundsStore::Load(Db& db) {
     row->transaction_id = w->OptInt(15);
     row->created_at = w->Int(16);
     row->updated_at = w->Int(17);
+    row->bank_account_id = w->OptInt(18);
     withdrawals_.Load(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto b = db.Prepare(
+      "SELECT id, customer_id, brand, bank_name, account_name, account_number, photo_file_id,"
+      " status, name_match, reason, added_by, decided_by, created_at, updated_at"
+      " FROM bank_accounts ORDER BY id");
+  if (!b.ok()) return b.status();
+  s = b->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<BankAccount>();
+    row->id = b->Int(0);
+    row->customer_id = b->Int(1);
+    row->brand = b->Text(2);
+    row->bank_name = b->Text(3);
+    row->account_name = b->Text(4);
+    row->account_number = b->Text(5);
+    row->photo_file_id = b->Text(6);
+    row->status = ParseBankAccountStatus(b->Text(7)).value_or(BankAccountStatus::kPending);
+    row->name_match = b->Int(8) != 0;
+    row->reason = b->Text(9);
+    row->added_by = b->OptInt(10);
+    row->decided_by = b->OptInt(11);
+    row->created_at = b->Int(12);
+    row->updated_at = b->Int(13);
+    bank_accounts_.Load(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  auto r = db.Prepare(
+      "SELECT id, brand, channel, created_by, created_at, period_from, period_to, rows, matched,"
+      " missing_in_back_office, missing_in_statement, amount_mismatch, status_mismatch,"
+      " matched_rows, missing_in_back_office_rows, missing_in_statement_rows,"
+      " amount_mismatch_rows, status_mismatch_rows FROM reconciliations ORDER BY id");
+  if (!r.ok()) return r.status();
+  return r->ForEachRow([&]() -> Status {
+    auto row = std::make_shared<Reconciliation>();
+    row->id = r->Int(0);
+    row->brand = r->Text(1);
+    row->channel = r->Text(2);
+    row->created_by = r->OptInt(3);
+    row->created_at = r->Int(4);
+    row->period_from = r->Int(5);
+    row->period_to = r->Int(6);
+    row->rows = r->Int(7);
+    row->matched = r->Int(8);
+    row->missing_in_back_office = r->Int(9);
+    row->missing_in_statement = r->Int(10);
+    row->amount_mismatch = r->Int(11);
+    row->status_mismatch = r->Int(12);
+    for (int i = 0; i < 5; ++i) row->lists[size_t(i)] = r->Text(13 + i);
+    reconciliations_.Load(std::move(row));
     return Status::Ok();
   });
 }
@@ -358,9 +465,32 @@ Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Withdrawal> w) {
   q.Bind(8, Name(w->status)).Bind(9, int64_t{w->approval_level}).Bind(10, JoinIds(w->approvers));
   q.Bind(11, w->requested_by).Bind(12, w->hold_id).Bind(13, w->voucher);
   q.Bind(14, w->failure_code).Bind(15, w->note).Bind(16, w->transaction_id);
-  q.Bind(17, w->created_at).Bind(18, w->updated_at);
+  q.Bind(17, w->created_at).Bind(18, w->updated_at).Bind(19, w->bank_account_id);
   if (Status s = q.Exec(); !s.ok()) return s;
   withdrawals_.Stage(batch, std::move(w));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const BankAccount> a) {
+  Stmt& q = put_bank_account_;
+  q.Bind(1, a->id).Bind(2, a->customer_id).Bind(3, a->brand).Bind(4, a->bank_name);
+  q.Bind(5, a->account_name).Bind(6, a->account_number).Bind(7, a->photo_file_id);
+  q.Bind(8, Name(a->status)).Bind(9, int64_t{a->name_match}).Bind(10, a->reason);
+  q.Bind(11, a->added_by).Bind(12, a->decided_by).Bind(13, a->created_at).Bind(14, a->updated_at);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  bank_accounts_.Stage(batch, std::move(a));
+  return Status::Ok();
+}
+
+Status FundsStore::Put(WriteBatch& batch, std::shared_ptr<const Reconciliation> r) {
+  Stmt& q = put_reconciliation_;
+  q.Bind(1, r->id).Bind(2, r->brand).Bind(3, r->channel).Bind(4, r->created_by);
+  q.Bind(5, r->created_at).Bind(6, r->period_from).Bind(7, r->period_to).Bind(8, r->rows);
+  q.Bind(9, r->matched).Bind(10, r->missing_in_back_office).Bind(11, r->missing_in_statement);
+  q.Bind(12, r->amount_mismatch).Bind(13, r->status_mismatch);
+  for (int i = 0; i < 5; ++i) q.Bind(14 + i, r->lists[size_t(i)]);
+  if (Status s = q.Exec(); !s.ok()) return s;
+  reconciliations_.Stage(batch, std::move(r));
   return Status::Ok();
 }
 

@@ -110,10 +110,11 @@ Result<bool> Core::BootstrapAdmin(const std::string& password) {
   return true;
 }
 
+// Stamped with each profile's own time, not the clock: an aggregate whose flush a crash
+// cut off comes back exactly as it would have been written (start-up is idempotent).
 Status Core::ReconcileCustomers() {
   auto r = customers_->writer().SubmitAndWait(
       [this](WriteBatch& batch) -> Result<std::string> {
-        int64_t now = clock_.Now();
         // Every profile in id order; copied out so the profiles' lock is not held while
         // the customers base writes.
         std::vector<std::shared_ptr<const Profile>> profiles;
@@ -124,7 +125,7 @@ Status Core::ReconcileCustomers() {
         });
         for (const auto& p : profiles) {
           Status s = customers_->PutKycAggregate(batch, p->customer_id, p->brand, p->status,
-                                                 p->level, p->risk_level, now);
+                                                 p->level, p->risk_level, p->updated_at);
           if (!s.ok()) return s;
         }
         return std::string("{}");

@@ -34,12 +34,13 @@ void CustomerMirror::Update(const Profile& p, int64_t now) {
 }
 
 void CustomerMirror::Flush() {
+  // The lock is held until the batch is queued: two flushes on the pool's two threads must
+  // reach the writer in the order they took their batches, or an older aggregate would
+  // overwrite a newer one. Submit only queues.
+  std::lock_guard lock(state_->mu);
   std::map<Key, Aggregate> batch;
-  {
-    std::lock_guard lock(state_->mu);
-    batch.swap(state_->pending);
-    state_->scheduled = false;
-  }
+  batch.swap(state_->pending);
+  state_->scheduled = false;
   if (batch.empty()) return;
   customers_.writer().Submit(
       [this, batch = std::move(batch)](WriteBatch& b) -> Result<std::string> {

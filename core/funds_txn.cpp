@@ -217,6 +217,62 @@ Result<int64_t> BookMoney(ClientTxn& client, const KycPolicy& policy, int64_t cu
   return recorded->transaction->id;
 }
 
+Decimal StagedAvailable(FundsStore& funds, int64_t customer_id, const std::string& brand,
+                        const std::string& currency) {
+  auto entries = funds.staged_ledger().StagedOf(customer_id, brand);
+  auto holds = funds.staged_holds().StagedOf(customer_id, brand);
+  std::vector<const LedgerEntry*> ep;
+  std::vector<const Hold*> hp;
+  for (const auto& e : entries) ep.push_back(e.get());
+  for (const auto& h : holds) hp.push_back(h.get());
+  for (const auto& b : ComputeBalances(ep, hp)) {
+    if (b.currency == currency) return b.available;
+  }
+  return Decimal();
+}
+
+Result<std::shared_ptr<const LedgerEntry>> FundsTxn::AdjustBalance(int64_t customer_id,
+                                                                   const std::string& brand,
+                                                                   const std::string& currency,
+                                                                   const Decimal& amount,
+                                                                   const std::string& reason) {
+  KycTxn& kyc = client_.kyc();
+  auto record = client_.Record(customer_id, brand);
+  if (!record) {
+    return Error(Code::kConflict, "customer {} of brand '{}' has no client record", customer_id,
+                 brand);
+  }
+  if (record->account_hold == StaffHold::kClosed) {
+    return Error(Code::kConflict, "customer {} of brand '{}': the account is closed", customer_id,
+                 brand);
+  }
+  FundsStore& funds = kyc.kyc().staged_funds();
+  const Decimal available = StagedAvailable(funds, customer_id, brand, currency);
+  if (available + amount < Decimal()) {
+    return Error(Code::kConflict,
+                 "the adjustment of {} {} would leave {} {} available; at most {} can be taken",
+                 amount.ToString(2), currency, (available + amount).ToString(2), currency,
+                 available.ToString(2));
+  }
+  auto entry = std::make_shared<LedgerEntry>();
+  entry->id = funds.staged_ledger().StagedNextId();
+  entry->customer_id = customer_id;
+  entry->brand = brand;
+  entry->currency = currency;
+  entry->amount = amount;
+  entry->kind = "adjustment";
+  entry->ref = fmt::format("adjustment:{}", entry->id);
+  entry->at = kyc.now();
+  JsonOut after;
+  WriteLedgerEntry(after, *entry);
+  AuditRow row = kyc.AuditOf("balance.adjust", "ledger", entry->id, customer_id, brand, "",
+                             after.Take(), reason);
+  std::shared_ptr<const LedgerEntry> out = entry;
+  if (Status s = funds.Put(kyc.batch(), std::move(entry)); !s.ok()) return s;
+  if (Status s = kyc.kyc().AppendAudit(kyc.batch(), std::move(row)); !s.ok()) return s;
+  return out;
+}
+
 Status FundsTxn::Save(const DepositPtr& before, std::shared_ptr<Deposit> after,
                       std::string_view action, std::string_view reason) {
   KycTxn& kyc = client_.kyc();

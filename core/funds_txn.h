@@ -44,6 +44,11 @@ Result<int64_t> BookMoney(ClientTxn& client, const KycPolicy& policy, int64_t cu
                           const std::string& currency, const Decimal& eur_amount,
                           const std::string& ref);
 
+// The available amount of a currency for (customer_id, brand) as this batch sees it:
+// earlier holds and entries of the same batch count. Writer strand.
+Decimal StagedAvailable(FundsStore& funds, int64_t customer_id, const std::string& brand,
+                        const std::string& currency);
+
 class FundsTxn {
  public:
   FundsTxn(ClientTxn& client, const KycPolicy& policy) : client_(client), policy_(policy) {}
@@ -67,6 +72,15 @@ class FundsTxn {
                                     std::optional<Decimal> eur_amount);
   Result<DepositPtr> FailDeposit(int64_t id, const std::string& failure_code,
                                  const std::string& reason);
+
+  // MngAdjustBalance (always with a second person's approval): a correction entry (kind
+  // "adjustment", signed) with its reason in the audit row. conflict without a client
+  // record, on a closed account, or when it would leave less than nothing available.
+  Result<std::shared_ptr<const LedgerEntry>> AdjustBalance(int64_t customer_id,
+                                                           const std::string& brand,
+                                                           const std::string& currency,
+                                                           const Decimal& amount,
+                                                           const std::string& reason);
 
  private:
   // Credits `d` (paid amount, ledger entry, transaction): `d` gets its transaction id.

@@ -42,22 +42,10 @@ Result<WithdrawalPtr> WithdrawalTxn::Request(const NewWithdrawal& w) {
                    a->flag, a->is_open() ? "open" : "escalated");
     }
   }
-  if (channel->requires_bank_account) {
-    return Error(Code::kConflict,
-                 "withdrawal not allowed: channel '{}' pays only to a verified bank account",
-                 w.channel);
-  }
+  auto pays_to = PaysTo(w, *channel);
+  if (!pays_to.ok()) return pays_to.status();
   // The available balance, as this batch sees it: earlier holds of the same batch count.
-  auto entries = funds.staged_ledger().StagedOf(w.customer_id, w.brand);
-  auto holds = funds.staged_holds().StagedOf(w.customer_id, w.brand);
-  std::vector<const LedgerEntry*> ep;
-  std::vector<const Hold*> hp;
-  for (const auto& e : entries) ep.push_back(e.get());
-  for (const auto& h : holds) hp.push_back(h.get());
-  Decimal available;
-  for (const auto& b : ComputeBalances(ep, hp)) {
-    if (b.currency == w.currency) available = b.available;
-  }
+  const Decimal available = StagedAvailable(funds, w.customer_id, w.brand, w.currency);
   if (available < w.amount) {
     return Error(Code::kConflict, "insufficient available balance: {} {} available, {} asked",
                  available.ToString(2), w.currency, w.amount.ToString(2));
@@ -71,6 +59,7 @@ Result<WithdrawalPtr> WithdrawalTxn::Request(const NewWithdrawal& w) {
   out->amount = w.amount;
   out->eur_amount = eur;
   out->requested_by = w.requested_by;
+  out->bank_account_id = *pays_to;
   auto profile = kyc.ProfileOf(w.customer_id, w.brand);
   out->approval_level =
       ApprovalLevelOf(eur, profile ? profile->risk_level : RiskLevel::kUnknown, *channel);
@@ -94,6 +83,35 @@ Result<WithdrawalPtr> WithdrawalTxn::Request(const NewWithdrawal& w) {
     return s;
   }
   return result;
+}
+
+Result<std::optional<int64_t>> WithdrawalTxn::PaysTo(const NewWithdrawal& w,
+                                                     const PaymentChannel& channel) {
+  if (!w.bank_account_id && !channel.requires_bank_account) return std::optional<int64_t>();
+  auto accounts = client_.kyc().kyc().staged_funds().staged_bank_accounts().StagedOf(
+      w.customer_id, w.brand);
+  const BankAccount* chosen = nullptr;
+  for (const auto& a : accounts) {
+    if (w.bank_account_id ? a->id == *w.bank_account_id
+                          : a->status == BankAccountStatus::kVerified) {
+      chosen = a.get();  // by id order: the newest verified one wins
+    }
+  }
+  if (w.bank_account_id && !chosen) {
+    return Error(Code::kNotFound, "bank account {} of customer {} of brand '{}' not found",
+                 *w.bank_account_id, w.customer_id, w.brand);
+  }
+  if (!chosen) {
+    return Error(Code::kConflict,
+                 "withdrawal not allowed: channel '{}' pays only to a verified bank account, and "
+                 "the customer has none (bank_account_status {})",
+                 w.channel, Name(SummaryOf(accounts)));
+  }
+  if (chosen->status != BankAccountStatus::kVerified) {
+    return Error(Code::kConflict, "withdrawal not allowed: bank account {} is {}, not verified",
+                 chosen->id, Name(chosen->status));
+  }
+  return std::optional<int64_t>(chosen->id);
 }
 
 Result<std::shared_ptr<Withdrawal>> WithdrawalTxn::Open(int64_t id) {

@@ -9,6 +9,7 @@
 
 #include "core/client_txn.h"
 #include "core/sessions.h"
+#include "funds/channels.h"
 #include "funds/withdrawals.h"
 
 namespace kyc {
@@ -23,6 +24,7 @@ struct NewWithdrawal {
   std::string currency;
   std::optional<Decimal> eur_amount;       // required unless the currency is EUR
   std::optional<int64_t> requested_by;     // the staff member asking (none: the client)
+  std::optional<int64_t> bank_account_id;  // none: the newest verified one, when needed
 };
 
 class WithdrawalTxn {
@@ -45,6 +47,9 @@ class WithdrawalTxn {
  private:
   Result<std::shared_ptr<Withdrawal>> Open(int64_t id);  // a copy of a withdrawal to change
   Status SetHold(const Withdrawal& w, HoldStatus status);
+  // The verified bank account `w` pays to: the one it names, or the channel's need met by
+  // the newest verified one (nullopt when neither is asked). conflict with the reason.
+  Result<std::optional<int64_t>> PaysTo(const NewWithdrawal& w, const PaymentChannel& channel);
   Status Save(const WithdrawalPtr& before, std::shared_ptr<Withdrawal> after,
               std::string_view action, std::string_view reason);
 

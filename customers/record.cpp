@@ -251,6 +251,13 @@ std::optional<ClientType> ParseClientType(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<BankAccountState> ParseBankAccountState(std::string_view name) {
+  for (size_t i = 0; i < kBankAccountStateNames.size(); ++i) {
+    if (kBankAccountStateNames[i] == name) return BankAccountState(i);
+  }
+  return std::nullopt;
+}
+
 bool ClientRecord::HasField(std::string_view name) const {
   for (const auto& r : kRequirable) {
     if (r.name == name) return r.filled(*this);
@@ -332,6 +339,7 @@ void WriteRecordFields(JsonOut& o, const ClientRecord& r) {
   o.Key("account_status").Str(Name(r.account_status));
   OptStr(o, "account_status_reason", r.account_status_reason);
   o.Key("account_status_at").Int(r.account_status_at);
+  o.Key("bank_account_status").Str(Name(r.bank_account_status));
   o.Key("created_at").Int(r.created_at).Key("updated_at").Int(r.updated_at);
 }
 

@@ -21,6 +21,14 @@ inline constexpr std::array<std::string_view, 3> kClientTypeNames{"regular", "vi
 inline std::string_view Name(ClientType t) { return kClientTypeNames[size_t(t)]; }
 std::optional<ClientType> ParseClientType(std::string_view name);
 
+// The summary of a customer's bank accounts the record carries (seed 003 section 5), kept
+// by the bank account workflow in the same commit as the account it summarises.
+enum class BankAccountState : uint8_t { kNone = 0, kPending = 1, kVerified = 2, kRejected = 3 };
+inline constexpr std::array<std::string_view, 4> kBankAccountStateNames{"none", "pending",
+                                                                        "verified", "rejected"};
+inline std::string_view Name(BankAccountState s) { return kBankAccountStateNames[size_t(s)]; }
+std::optional<BankAccountState> ParseBankAccountState(std::string_view name);
+
 inline constexpr std::array<std::string_view, 3> kGenderNames{"female", "male", "other"};
 
 struct IdentityDocument {
@@ -67,6 +75,7 @@ struct ClientRecord {
   int64_t account_status_at = 0;
   StaffHold account_hold = StaffHold::kNone;
   std::string account_hold_reason;
+  BankAccountState bank_account_status = BankAccountState::kNone;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 

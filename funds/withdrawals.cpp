@@ -35,6 +35,7 @@ void WriteWithdrawal(JsonOut& o, const Withdrawal& w) {
   o.Key("note");
   w.note.empty() ? o.Null() : o.Str(w.note);
   o.Key("transaction_id").OptInt(w.transaction_id);
+  o.Key("bank_account_id").OptInt(w.bank_account_id);
   o.Key("created_at").Int(w.created_at);
   o.Key("updated_at").Int(w.updated_at);
   o.EndObject();

@@ -44,6 +44,7 @@ struct Withdrawal {
   std::string failure_code;
   std::string note;  // a rejection's reason, a failure's
   std::optional<int64_t> transaction_id;
+  std::optional<int64_t> bank_account_id;  // the verified account it pays to
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

@@ -37,6 +37,8 @@ struct SignedBody {
 struct Prepared {
   std::string password_hash;          // MngAddManager, MngUpdateManager with a password
   std::shared_ptr<StoredFile> file;   // Upload: its row, the bytes already durable on disk
+  // MngReconcilePayments: the statement compared (no id yet).
+  std::shared_ptr<const Reconciliation> reconciliation;
   // Runs when the write did not commit (an error from the handler, a failed commit, a
   // stopped base): undoes what the prepare stage left outside the base (the file).
   std::function<void()> undo;

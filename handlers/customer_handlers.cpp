@@ -112,13 +112,16 @@ Result<std::string> MngUpdateCustomer(Call& c) {
   CustomerKey key = ReadCustomer(p);
   for (std::string_view fixed : {"id", "uuid", "is_blocked", "block_reason", "blocked_by",
                                  "blocked_at", "created_at", "updated_at", "account_status",
-                                 "account_status_reason", "account_status_at"}) {
+                                 "account_status_reason", "account_status_at",
+                                 "bank_account_status"}) {
     if (p.Has(fixed)) {
       p.Fail(Error(Code::kBadRequest, "field '{}' cannot be changed here{}", fixed,
                    fixed == "is_blocked" || fixed == "block_reason"
                        ? " (use MngBlockCustomer / MngUnblockCustomer)"
                    : fixed.starts_with("account_status") ? " (use MngSetAccountStatus)"
-                                                         : ""));
+                   : fixed == "bank_account_status"
+                       ? " (it follows the bank accounts: MngApproveBankAccount, MngRejectBankAccount)"
+                       : ""));
     }
   }
   if (!p.ok()) return p.Finish();

@@ -127,6 +127,22 @@ Result<std::string> MngFailWithdrawal(Call& c);
 Result<std::string> MngGetWithdrawals(Call& c);
 Result<std::string> KycRequestWithdrawal(Call& c);
 Result<std::string> KycGetWithdrawals(Call& c);
+Result<std::string> MngAdjustBalance(Call& c);
+Result<std::optional<ApprovalNeed>> FourEyesMngAdjustBalance(const Call& c);  // always
+
+// Bank accounts (bank_account_handlers.cpp)
+Result<std::string> KycAddBankAccount(Call& c);
+Result<std::string> KycGetBankAccounts(Call& c);
+Result<std::string> MngAddBankAccount(Call& c);
+Result<std::string> MngGetBankAccounts(Call& c);
+Result<std::string> MngApproveBankAccount(Call& c);
+Result<std::string> MngRejectBankAccount(Call& c);
+
+// Reconciliation (reconciliation_handlers.cpp)
+Status PrepareMngReconcilePayments(Call& c);  // reads and compares the statement
+Result<std::string> MngReconcilePayments(Call& c);
+Result<std::string> MngGetReconciliations(Call& c);
+Result<std::string> MngGetReconciliation(Call& c);
 
 // Client commands (client_handlers.cpp)
 Result<std::string> KycGetProfile(Call& c);

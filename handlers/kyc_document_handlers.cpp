@@ -38,6 +38,11 @@ DocumentRequest ReadDocumentRequest(ParamReader& p) {
 
 Result<std::string> AddDocument(KycTxn& txn, const std::shared_ptr<const Profile>& profile,
                                 const DocumentRequest& r, const StoredFile& file) {
+  if (file.ext == "csv") {  // uploads take CSV statements too (reconciliation)
+    return Error(Code::kBadRequest,
+                 "field 'file_id': file '{}' is a CSV text; a KYC document is an image or a PDF",
+                 file.file_id);
+  }
   auto d = std::make_shared<Document>();
   if (r.step_id) {
     auto step = txn.Step(*r.step_id);

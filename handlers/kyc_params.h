@@ -113,4 +113,21 @@ inline std::optional<Decimal> OptDecimal(ParamReader& p, std::string_view field,
   return d;
 }
 
+// A signed decimal string field (a correction: credit > 0, debit < 0), at most
+// Decimal::MaxAmount() either way. nullopt when absent or null, or on error.
+inline std::optional<Decimal> OptSignedDecimal(ParamReader& p, std::string_view field, int digits) {
+  const rapidjson::Value* v = p.Raw(field);
+  if (!v || v->IsNull() || !p.ok()) return std::nullopt;
+  std::optional<Decimal> d;
+  if (v->IsString()) d = Decimal::Parse({v->GetString(), v->GetStringLength()}, digits);
+  if (!d || *d > Decimal::MaxAmount() || -*d > Decimal::MaxAmount()) {
+    p.Fail(Error(Code::kBadRequest,
+                 "field '{}' must be a signed decimal string with at most {} fraction digits, at "
+                 "most 10^15 either way (\"-25.50\")",
+                 field, digits));
+    return std::nullopt;
+  }
+  return d;
+}
+
 }  // namespace kyc

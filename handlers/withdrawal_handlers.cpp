@@ -16,6 +16,7 @@ Result<NewWithdrawal> ReadWithdrawal(ParamReader& p, NewWithdrawal w, bool staff
   auto amount = OptDecimal(p, "amount", 8, true);
   w.currency = p.String("currency", 16);
   if (staff) w.eur_amount = OptDecimal(p, "eur_amount", 2, true);
+  w.bank_account_id = p.OptInt("bank_account_id");
   if (Status s = p.Finish(); !s.ok()) return s;
   if (!amount) return Status(Code::kBadRequest, "field 'amount' is required");
   if (!IsCurrencyCode(w.currency)) {

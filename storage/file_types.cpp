@@ -21,11 +21,13 @@ constexpr std::string_view kPdfSig = "%PDF-"sv;
 constexpr std::string_view kPngSig = "\x89PNG\r\n\x1a\n"sv;
 constexpr std::string_view kJpegSig = "\xFF\xD8\xFF"sv;
 
-constexpr std::array<Accepted, 4> kAccepted{{
+// A CSV statement (reconciliation) has no signature: its content must be text instead.
+constexpr std::array<Accepted, 5> kAccepted{{
     {"pdf", "application/pdf", kPdfSig, "a PDF document", "%PDF-"},
     {"png", "image/png", kPngSig, "a PNG image", "the PNG signature"},
     {"jpg", "image/jpeg", kJpegSig, "a JPEG image", "the JPEG signature"},
     {"jpeg", "image/jpeg", kJpegSig, "a JPEG image", "the JPEG signature"},
+    {"csv", "text/csv", ""sv, "a CSV text", ""},
 }};
 
 std::string Lower(std::string_view s) {
@@ -109,11 +111,22 @@ Result<FileType> CheckUpload(std::string_view original_name, std::string_view by
   size_t dot = raw.rfind('.');
   if (dot == std::string_view::npos || dot + 1 == raw.size()) {
     return Error(Code::kBadRequest,
-                 "file '{}' has no extension; accepted types are pdf, png, jpg and jpeg", base);
+                 "file '{}' has no extension; accepted types are pdf, png, jpg, jpeg and csv",
+                 base);
   }
   std::string ext = Lower(raw.substr(dot + 1));
   for (const Accepted& a : kAccepted) {
     if (a.ext != ext) continue;
+    if (a.signature.empty()) {  // text: UTF-8 with no control character but tab and newlines
+      const bool binary = std::any_of(bytes.begin(), bytes.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F;
+      });
+      if (binary || !IsValidUtf8(bytes)) {
+        return Error(Code::kBadRequest, "file '{}' is not {}: it holds binary data", base, a.what);
+      }
+      return FileType{std::move(ext), std::string(a.content_type)};
+    }
     if (!bytes.starts_with(a.signature)) {
       return Error(Code::kBadRequest, "file '{}' is not {}: its content does not start with {}",
                    base, a.what, a.signature_name);
@@ -122,7 +135,7 @@ Result<FileType> CheckUpload(std::string_view original_name, std::string_view by
   }
   return Error(Code::kBadRequest,
                "file '{}' has the extension '{}', which is not accepted; accepted types are pdf, "
-               "png, jpg and jpeg",
+               "png, jpg, jpeg and csv",
                base, ForMessage(ext));
 }
 

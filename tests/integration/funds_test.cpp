@@ -3,6 +3,7 @@
 // callbacks (succeeded, failed, repeated, badly signed), a payer that does not match put
 // in review and confirmed, balances and the ledger.
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -392,6 +393,181 @@ TEST_CASE_FIXTURE(RunningServer, "funds: two hundred concurrent withdrawals neve
   CHECK(Field(*admin, 8, "EUR", "held") == "1000.00");
   CHECK(Field(*admin, 8, "EUR", "available") == "0.00");
   CHECK(Field(*admin, 8, "EUR", "balance") == "1000.00");
+}
+
+TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-only withdrawal, adjustments with four eyes") {
+  auto admin = AdminClient(server);
+  Channels(*admin);
+  HttpClient psp("127.0.0.1", server.http_port());
+  FundedCustomer(server, *admin, psp, 9, "1000.00");
+  auto fin1 = Finance(server, *admin, "fin1");
+  const std::string key = fmt::format(R"("customer_id":9,"brand":"{}")", kBrand);
+  auto bank_status = [&] {
+    return StrField(CallOk(*admin, "MngGetCustomer", "{" + key + "}"), "bank_account_status");
+  };
+  CHECK(bank_status() == "none");
+
+  // The client adds one over REST with a photo of the bank book: pending, the name matches.
+  auto client = HttpWithToken(server, ClientToken(*admin, 9, kBrand));
+  const std::string photo = StrField(UploadOk(*client, "bank-book.png", PngBytes("book")), "file_id");
+  HttpResponse added = client->Request(
+      "POST", "/client/bank-accounts",
+      fmt::format(R"({{"bank_name":"Kasikorn","account_name":"LEE Ann","account_number":"123-4-56789-0",)"
+                  R"("photo_file_id":"{}"}})", photo));
+  REQUIRE_MESSAGE(added.status == 200, added.body);
+  auto mine = Json(added.body);
+  const int64_t account = IntField(mine, "id");
+  CHECK(StrField(mine, "status") == "pending");
+  CHECK(mine["name_match"].GetBool());
+  CHECK(StrField(mine, "account_number") == "1234567890");
+  CHECK(bank_status() == "pending");
+  // The same number again is refused; a bad number or a stranger's photo too.
+  CHECK(client->Request("POST", "/client/bank-accounts",
+                        fmt::format(R"({{"bank_name":"K","account_name":"Ann Lee","account_number":"1234567890",)"
+                                    R"("photo_file_id":"{}"}})", photo)).status == 409);
+  CHECK(client->Request("POST", "/client/bank-accounts",
+                        fmt::format(R"({{"bank_name":"K","account_name":"Ann Lee","account_number":"12",)"
+                                    R"("photo_file_id":"{}"}})", photo)).status == 400);
+
+  // Pending is not enough for a channel that pays only to a bank account.
+  auto tcp = ConnectTcp(server);
+  CallOk(*tcp, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 9, kBrand)));
+  std::string why = CallFails(*tcp, "KycRequestWithdrawal",
+                              R"({"channel":"bank-only","amount":"100","currency":"EUR"})", Code::kConflict);
+  CHECK(why.find("verified bank account") != std::string::npos);
+  CHECK(why.find("bank_account_status pending") != std::string::npos);
+  why = CallFails(*tcp, "KycRequestWithdrawal",
+                  fmt::format(R"({{"channel":"bank-only","amount":"100","currency":"EUR","bank_account_id":{}}})", account),
+                  Code::kConflict);
+  CHECK(why.find(fmt::format("bank account {} is pending, not verified", account)) != std::string::npos);
+
+  // Staff add one whose name is not the customer's: verifying it needs a comment, and the
+  // person who added it may not verify it.
+  auto other = CallOk(*admin, "MngAddBankAccount",
+                      fmt::format(R"({{{},"bank_name":"SCB","account_name":"Bob Smith",)"
+                                  R"("account_number":"TH 555 000 111","photo_file_id":"{}"}})", key, photo));
+  const int64_t bob = IntField(other, "id");
+  CHECK_FALSE(other["name_match"].GetBool());
+  CallFails(*admin, "MngApproveBankAccount", fmt::format(R"({{"id":{},"comment":"ok"}})", bob), Code::kForbidden);
+  auto reviewer = ConnectTcp(server);
+  CallOk(*admin, "MngAddManager",
+         R"({"login":"reviewer","password":"review-pass-1","session_type":"SESSION_MANAGER","roles":["compliance"]})");
+  MustLogin(*reviewer, "reviewer", "review-pass-1");
+  why = CallFails(*reviewer, "MngApproveBankAccount", fmt::format(R"({{"id":{}}})", bob), Code::kBadRequest);
+  CHECK(why.find("field 'comment' is required") != std::string::npos);
+  auto rejected = CallOk(*reviewer, "MngRejectBankAccount",
+                         fmt::format(R"({{"id":{},"reason":"not the holder"}})", bob));
+  CHECK(StrField(rejected, "status") == "rejected");
+  // Finance may not verify (kyc.review); the reviewer does.
+  CallFails(*fin1, "MngApproveBankAccount", fmt::format(R"({{"id":{}}})", account), Code::kForbidden);
+  CallOk(*reviewer, "MngApproveBankAccount", fmt::format(R"({{"id":{}}})", account));
+  CHECK(bank_status() == "verified");
+  auto pending = CallOk(*admin, "MngGetBankAccounts", fmt::format(R"({{"brand":"{}","status":"verified"}})", kBrand));
+  CHECK(IntField(pending, "total") == 1);
+
+  // Now the withdrawal goes to the verified account; the rejected one is refused.
+  CallFails(*tcp, "KycRequestWithdrawal",
+            fmt::format(R"({{"channel":"bank-only","amount":"100","currency":"EUR","bank_account_id":{}}})", bob),
+            Code::kConflict);
+  auto w = CallOk(*tcp, "KycRequestWithdrawal", R"({"channel":"bank-only","amount":"100","currency":"EUR"})");
+  CHECK(IntField(w["withdrawal"], "bank_account_id") == account);
+  CHECK(IntField(CallOk(*tcp, "KycGetBankAccounts", "{}"), "total") == 2);
+
+  // A correction of the balance always waits for a second person.
+  auto asked = CallOk(*admin, "MngAdjustBalance",
+                      fmt::format(R"({{{},"currency":"EUR","amount":"-25.50","reason":"fee charged twice"}})", key));
+  REQUIRE(asked["pending_approval"].GetBool());
+  CHECK(Field(*admin, 9, "EUR", "balance") == "1000.00");
+  CallFails(*admin, "MngApproveRequest", fmt::format(R"({{"id":{}}})", IntField(asked["request"], "id")),
+            Code::kForbidden);
+  auto done = CallOk(*fin1, "MngApproveRequest", fmt::format(R"({{"id":{}}})", IntField(asked["request"], "id")));
+  CHECK(Field(*admin, 9, "EUR", "balance") == "974.50");
+  auto ledger = CallOk(*admin, "MngGetLedger", "{" + key + "}");
+  CHECK(StrField(ledger["items"][0], "kind") == "adjustment");
+  CHECK(StrField(ledger["items"][0], "amount") == "-25.50");
+  // One that would take more than is available is refused when it is approved.
+  auto too_much = CallOk(*admin, "MngAdjustBalance",
+                         fmt::format(R"({{{},"currency":"EUR","amount":"-5000","reason":"typo"}})", key));
+  why = CallFails(*fin1, "MngApproveRequest", fmt::format(R"({{"id":{}}})", IntField(too_much["request"], "id")),
+                  Code::kConflict);
+  CHECK(why.find("would leave") != std::string::npos);
+  CallFails(*admin, "MngAdjustBalance", fmt::format(R"({{{},"currency":"EUR","amount":"0","reason":"x"}})", key),
+            Code::kBadRequest);
+  CallFails(*admin, "MngAdjustBalance", fmt::format(R"({{{},"currency":"EUR","amount":"1e3","reason":"x"}})", key),
+            Code::kBadRequest);
+  CHECK(Field(*admin, 9, "EUR", "balance") == "974.50");
+}
+
+TEST_CASE_FIXTURE(RunningServer, "funds: a provider's statement reconciled as CSV text and as an uploaded file") {
+  auto admin = AdminClient(server);
+  Channels(*admin);
+  HttpClient psp("127.0.0.1", server.http_port());
+  FundedCustomer(server, *admin, psp, 11, "200.00");  // psp_order_id fund-11
+  auto deposit = [&](std::string_view order, std::string_view amount) {
+    auto d = CallOk(*admin, "MngAddDeposit",
+                    fmt::format(R"({{"customer_id":11,"brand":"{}","channel":"card-fx","amount":"{}",)"
+                                R"("currency":"EUR"}})", kBrand, amount));
+    HttpResponse cb = Callback(psp, "card-fx", kCardSecret,
+                               fmt::format(R"({{"deposit_id":{},"psp_order_id":"{}","status":"succeeded",)"
+                                           R"("amount":"{}","currency":"EUR","payer_name":"Ann Lee"}})",
+                                           IntField(d, "id"), order, amount));
+    REQUIRE_MESSAGE(cb.status == 200, cb.body);
+  };
+  deposit("ord-x", "50.00");
+  deposit("ord-y", "70.00");
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day ymd(today);
+  const std::string date = fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
+                                       unsigned(ymd.day()));
+  const std::string statement = fmt::format(
+      "psp_order_id,amount,currency,status,date\n"
+      "fund-11,200.00,EUR,succeeded,{0}\n"
+      "ord-x,55.00,EUR,succeeded,{0}\n"
+      "ghost-1,10.00,EUR,succeeded,{0}\n", date);
+  auto http = HttpWithToken(server, AdminHttpToken(server));
+  std::string text = "\"";  // as a JSON string: the CSV has no quote to escape
+  for (char ch : statement) text += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+  text += '"';
+  HttpResponse r = http->Request("POST", "/manager/reconciliations",
+                                 fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":{}}})",
+                                             kBrand, text));
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto rec = Json(r.body);
+  CHECK(IntField(rec, "rows") == 3);
+  CHECK(IntField(rec["counts"], "matched") == 1);
+  CHECK(IntField(rec["counts"], "amount_mismatch") == 1);
+  CHECK(IntField(rec["counts"], "missing_in_back_office") == 1);
+  CHECK(IntField(rec["counts"], "missing_in_statement") == 1);
+  CHECK(StrField(rec["matched"][0], "psp_order_id") == "fund-11");
+  CHECK(StrField(rec["amount_mismatch"][0]["back_office"], "amount") == "50.00");
+  CHECK(IntField(rec["missing_in_back_office"][0], "line") == 4);
+  CHECK(StrField(rec["missing_in_statement"][0], "psp_order_id") == "ord-y");
+
+  // A malformed line: named by its number, nothing stored.
+  std::string why = CallFails(
+      *admin, "MngReconcilePayments",
+      fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":"psp_order_id,amount,currency,status,date\nok,1,EUR,paid,{}\nbad,1.2.3,EUR,paid,{}\n"}})",
+                  kBrand, date, date),
+      Code::kBadRequest);
+  CHECK(why.find("statement line 3: field 'amount'") != std::string::npos);
+  CallFails(*admin, "MngReconcilePayments",
+            fmt::format(R"({{"brand":"{}","channel":"wire-fx-none","statement":"x"}})", kBrand), Code::kNotFound);
+
+  // The same statement uploaded as a .csv file, given by its id.
+  const std::string file = StrField(UploadOk(*http, "statement.csv", statement), "file_id");
+  auto again = CallOk(*admin, "MngReconcilePayments",
+                      fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":"{}"}})", kBrand, file));
+  CHECK(IntField(again["counts"], "matched") == 1);
+  CHECK(IntField(again["counts"], "missing_in_statement") == 1);
+  // A PNG named .csv is refused at upload: a statement must be text.
+  CHECK(UploadFile(*http, "fake.csv", PngBytes("x")).status == 400);
+
+  auto listed = CallOk(*admin, "MngGetReconciliations", fmt::format(R"({{"brand":"{}"}})", kBrand));
+  REQUIRE(IntField(listed, "total") == 2);
+  CHECK_FALSE(listed["items"][0].HasMember("matched"));
+  auto one = Json(http->Request("GET", fmt::format("/manager/reconciliations/{}",
+                                                   IntField(listed["items"][1], "id"))).body);
+  CHECK(StrField(one["missing_in_statement"][0], "psp_order_id") == "ord-y");
 }
 
 }  // namespace kyc::itest

@@ -529,7 +529,10 @@ TEST_CASE("a restart keeps profiles, steps, documents, files and customer aggreg
     }
   };
 
-  SUBCASE("SIGTERM") { REQUIRE(server.Term() == 0); }
+  SUBCASE("SIGTERM") {
+    const int code = server.Term();
+    REQUIRE_MESSAGE(code == 0, "exit " << code << "\n" << server.Log());
+  }
   SUBCASE("kill -9") { server.Kill9(); }
   REQUIRE_MESSAGE(server.Start().ok(), server.Log());
   staff = AdminClient(server);
