@@ -16,8 +16,12 @@ struct CrashWriterOptions {
   std::string login = "admin";
   std::string password;
   int connections = 4;
+  // The HTTP port for the provider's callbacks; 0: no fund workflow.
+  uint16_t http_port = 0;
   // appended: "require <customer> <step>", "approve <step>", "customer <customer>",
-  // "tx <customer> <external_id> <eur>"
+  // "tx <customer> <external_id> <eur>", and with http_port "deposit <customer> <id>",
+  // "credit <customer> <deposit> <eur>", "hold <customer> <withdrawal> <eur>",
+  // "paid <customer> <withdrawal>"
   std::string log;
   int64_t first_customer = 1;
 };
@@ -31,6 +35,8 @@ struct CrashCheck {
   int64_t profiles = 0;      // profiles whose status/level were recomputed and compared
   int64_t transactions = 0;  // acknowledged transactions found
   int64_t totals = 0;        // client records whose totals equal their transactions' sums
+  int64_t money = 0;         // acknowledged deposits, credits, holds and payouts found
+  int64_t balances = 0;      // balances equal to the sum of what their ledger records
 };
 
 // Opens the bases of `data_dir` (server stopped). not_found / conflict describe the

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   writer_cmd->add_option("--password-env", password_env);
   writer_cmd->add_option("--connections", crash.connections);
   writer_cmd->add_option("--first-customer", crash.first_customer);
+  writer_cmd->add_option("--http-port", crash.http_port);
   writer_cmd->add_option("--log", crash.log)->required();
   std::string check_data, check_log;
   auto* check_cmd = app.add_subcommand("crash-check", "verify acknowledged writes survived");
@@ -80,9 +81,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("{\"logged\":%lld,\"steps\":%lld,\"profiles\":%lld,\"transactions\":%lld,"
-                "\"totals\":%lld}\n",
+                "\"totals\":%lld,\"money\":%lld,\"balances\":%lld}\n",
                 (long long)r->logged, (long long)r->steps, (long long)r->profiles,
-                (long long)r->transactions, (long long)r->totals);
+                (long long)r->transactions, (long long)r->totals, (long long)r->money,
+                (long long)r->balances);
     return 0;
   }
   if (*writer_cmd) {

@@ -24,12 +24,22 @@ Result<BankAccountPtr> BankAccountTxn::Add(const NewBankAccount& a) {
   if (Status s = CheckOpen(record.get(), a.customer_id, a.brand); !s.ok()) return s;
   KycTxn& kyc = client_.kyc();
   auto& accounts = kyc.kyc().staged_funds().staged_bank_accounts();
-  for (const auto& existing : accounts.StagedOf(a.customer_id, a.brand)) {
-    if (existing->account_number == a.account_number &&
-        existing->status != BankAccountStatus::kRejected) {
+  for (const auto& existing : accounts.StagedWithNumber(a.account_number)) {
+    if (existing->status == BankAccountStatus::kRejected) continue;
+    if (existing->customer_id == a.customer_id && existing->brand == a.brand) {
       return Error(Code::kConflict, "bank account {} already has the number {} ({})",
                    existing->id, a.account_number, Name(existing->status));
     }
+    // One person's account: another customer paying out to it is a mule's pattern. Staff
+    // learn whose it is; a client only that it cannot be added.
+    if (a.added_by) {
+      return Error(Code::kConflict,
+                   "the account number {} is bank account {} of customer {} of brand '{}' ({})",
+                   a.account_number, existing->id, existing->customer_id, existing->brand,
+                   Name(existing->status));
+    }
+    return Status(Code::kConflict,
+                  "this account number cannot be added to your account; contact support");
   }
   auto out = std::make_shared<BankAccount>();
   out->id = accounts.StagedNextId();
@@ -119,6 +129,10 @@ Status BankAccountTxn::Save(const BankAccountPtr& before, std::shared_ptr<BankAc
   if (Status s = kyc.kyc().AppendAudit(kyc.batch(), std::move(row)); !s.ok()) return s;
   // The record's summary, as this batch now sees the customer's accounts.
   auto record = client_.Record(customer_id, brand);
+  if (!record) {
+    return Error(Code::kConflict, "customer {} of brand '{}' has no client record", customer_id,
+                 brand);
+  }
   const BankAccountState summary =
       SummaryOf(funds.staged_bank_accounts().StagedOf(customer_id, brand));
   if (record->bank_account_status == summary) return Status::Ok();

@@ -114,6 +114,17 @@ Result<std::optional<int64_t>> WithdrawalTxn::PaysTo(const NewWithdrawal& w,
   return std::optional<int64_t>(chosen->id);
 }
 
+Status WithdrawalTxn::CheckPayee(const Withdrawal& w) {
+  if (!w.bank_account_id) return Status::Ok();
+  auto a = client_.kyc().kyc().staged_funds().staged_bank_accounts().StagedGet(*w.bank_account_id);
+  if (!a || a->status != BankAccountStatus::kVerified) {
+    return Error(Code::kConflict,
+                 "withdrawal {} pays to bank account {}, which is {}; reject or fail it",
+                 w.id, *w.bank_account_id, a ? Name(a->status) : "gone");
+  }
+  return Status::Ok();
+}
+
 Result<std::shared_ptr<Withdrawal>> WithdrawalTxn::Open(int64_t id) {
   auto w = client_.kyc().kyc().staged_funds().staged_withdrawals().StagedGet(id);
   if (!w) return Error(Code::kNotFound, "withdrawal {} not found", id);
@@ -135,6 +146,7 @@ Result<WithdrawalPtr> WithdrawalTxn::Approve(int64_t id, int64_t approver) {
     return Error(Code::kForbidden, "withdrawal {}: you approved it already; level {} needs {} different people",
                  id, after->approval_level, after->approval_level);
   }
+  if (Status s = CheckPayee(*after); !s.ok()) return s;
   auto before = client_.kyc().kyc().staged_funds().staged_withdrawals().StagedGet(id);
   after->approvers.push_back(approver);
   if (static_cast<int>(after->approvers.size()) >= after->approval_level) {
@@ -172,6 +184,7 @@ Result<WithdrawalPtr> WithdrawalTxn::MarkPaid(int64_t id, const std::string& vou
     return Error(Code::kConflict, "withdrawal {} is {}; only an approved one can be paid", id,
                  Name(after->status));
   }
+  if (Status s = CheckPayee(*after); !s.ok()) return s;
   KycTxn& kyc = client_.kyc();
   auto before = kyc.kyc().staged_funds().staged_withdrawals().StagedGet(id);
   auto booked = BookMoney(client_, policy_, after->customer_id, after->brand, TxType::kWithdrawal,

@@ -50,6 +50,8 @@ class WithdrawalTxn {
   // The verified bank account `w` pays to: the one it names, or the channel's need met by
   // the newest verified one (nullopt when neither is asked). conflict with the reason.
   Result<std::optional<int64_t>> PaysTo(const NewWithdrawal& w, const PaymentChannel& channel);
+  // conflict when the bank account `w` pays to is no longer verified (rejected since).
+  Status CheckPayee(const Withdrawal& w);
   Status Save(const WithdrawalPtr& before, std::shared_ptr<Withdrawal> after,
               std::string_view action, std::string_view reason);
 

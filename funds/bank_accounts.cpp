@@ -100,8 +100,26 @@ RowPage<BankAccount> BankAccountSet::List(const BankAccountFilter& f) const {
   return NewestFirst<BankAccount>(all, f.offset, f.limit);
 }
 
+std::vector<BankAccountSet::Ptr> BankAccountSet::StagedWithNumber(const std::string& number) const {
+  std::map<int64_t, Ptr> rows;
+  if (auto it = by_number_.find(number); it != by_number_.end()) {
+    for (int64_t id : it->second) {
+      if (auto a = LockedGet(id)) rows[id] = a;
+    }
+  }
+  ForEachStaged([&](const Ptr& a) {
+    if (a->account_number == number) rows[a->id] = a;
+  });
+  std::vector<Ptr> out;
+  for (auto& [id, a] : rows) out.push_back(a);
+  return out;
+}
+
 void BankAccountSet::Index(const BankAccount* before, const BankAccount* after) {
-  if (!before && after) by_customer_.Add(after->customer_id, after->brand, after->id);
+  if (!before && after) {  // customer and number never change
+    by_customer_.Add(after->customer_id, after->brand, after->id);
+    by_number_[after->account_number].push_back(after->id);
+  }
 }
 
 }  // namespace kyc

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,8 @@ class BankAccountSet : public StagedTable<BankAccount> {
  public:
   std::vector<Ptr> Of(int64_t customer_id, std::string_view brand) const;        // any thread
   std::vector<Ptr> StagedOf(int64_t customer_id, std::string_view brand) const;  // writer strand
+  // Writer strand: every customer's accounts with this (normalized) number.
+  std::vector<Ptr> StagedWithNumber(const std::string& number) const;
   RowPage<BankAccount> List(const BankAccountFilter& f) const;  // any thread, newest first
 
  protected:
@@ -68,6 +71,7 @@ class BankAccountSet : public StagedTable<BankAccount> {
 
  private:
   CustomerIndex by_customer_;
+  std::map<std::string, std::vector<int64_t>, std::less<>> by_number_;
 };
 
 }  // namespace kyc

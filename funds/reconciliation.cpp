@@ -47,16 +47,13 @@ struct Cells {
   std::vector<std::string> current;
   int64_t line = 0;        // the physical line being fed
   int64_t row_line = 0;    // where the current row started
-  bool in_row = false;
+  bool in_row = false;     // a field of the current row has been handed over
   bool too_many = false;
 };
 
 void OnField(void* text, size_t len, void* data) {
   auto* c = static_cast<Cells*>(data);
-  if (!c->in_row) {
-    c->in_row = true;
-    c->row_line = c->line;
-  }
+  c->in_row = true;
   c->current.emplace_back(static_cast<const char*>(text), len);
 }
 
@@ -129,8 +126,12 @@ Result<std::vector<StatementRow>> ParseStatement(std::string_view csv) {
   Cells cells;
   // Fed line by line, so that a row is named by the line it starts on.
   std::string_view rest = csv;
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // a UTF-8 BOM (Excel's "CSV UTF-8")
   while (!rest.empty() && !cells.too_many) {
     ++cells.line;
+    // Between rows (no field begun, not inside quotes), a row starting now starts here:
+    // a first field spanning lines is still named by its first line.
+    if (!cells.in_row && parser.pstate == 0) cells.row_line = cells.line;
     size_t nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
     rest.remove_prefix(line.size());
@@ -278,7 +279,9 @@ Decimal Magnitude(const Decimal& d) { return d < Decimal() ? Decimal() - d : d; 
 void Reconcile(const std::vector<StatementRow>& rows,
                const std::vector<BackOfficePayment>& payments, std::optional<int64_t> from,
                std::optional<int64_t> to, Reconciliation& out) {
-  std::unordered_map<std::string_view, const BackOfficePayment*> by_reference;
+  // A reference may name more than one record (a voucher typed like an order id): a row
+  // takes the one that agrees with it on amount and currency, else the first not taken.
+  std::unordered_multimap<std::string_view, const BackOfficePayment*> by_reference;
   for (const auto& p : payments) by_reference.emplace(p.reference, &p);
   int64_t first = 0, last = -1;
   for (const auto& r : rows) {
@@ -293,16 +296,27 @@ void Reconcile(const std::vector<StatementRow>& rows,
   JsonOut matched, missing_bo, missing_st, amount, status;
   for (JsonOut* list : {&matched, &missing_bo, &missing_st, &amount, &status}) list->BeginArray();
   std::unordered_map<const BackOfficePayment*, bool> seen;
+  auto pick = [&](const StatementRow& r) -> const BackOfficePayment* {
+    const BackOfficePayment* first = nullptr;
+    auto [from_it, to_it] = by_reference.equal_range(r.psp_order_id);
+    for (auto it = from_it; it != to_it; ++it) {
+      const BackOfficePayment* p = it->second;
+      if (seen.count(p)) continue;
+      if (Magnitude(r.amount) == Magnitude(p->amount) && r.currency == p->currency) return p;
+      if (!first) first = p;
+    }
+    return first;
+  };
   for (const auto& r : rows) {
-    auto it = by_reference.find(r.psp_order_id);
-    if (it == by_reference.end()) {
+    const BackOfficePayment* found = pick(r);
+    if (!found) {
       missing_bo.BeginObject();
       WriteStatementSide(missing_bo, r);
       missing_bo.EndObject();
       ++out.missing_in_back_office;
       continue;
     }
-    const BackOfficePayment& p = *it->second;
+    const BackOfficePayment& p = *found;
     seen[&p] = true;
     JsonOut* list = &matched;
     int64_t* count = &out.matched;

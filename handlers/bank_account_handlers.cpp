@@ -105,7 +105,8 @@ Result<std::string> MngRejectBankAccount(Call& c) {
 }
 
 Result<std::string> MngGetBankAccounts(Call& c) {
-  auto f = ReadMoneyFilter(c.params, ParseBankAccountStatus, kBankAccountStatusNames);
+  auto f = ReadMoneyFilter(c.params, ParseBankAccountStatus, kBankAccountStatusNames,
+                           /*channels=*/false);
   if (!f.ok()) return f.status();
   return PageJson(c.core.kyc().funds().bank_accounts().List(*f),
                   [](JsonOut& o, const BankAccount& a) { WriteBankAccount(o, a); });

@@ -42,7 +42,7 @@ Result<std::string> MngSetPaymentChannel(Call& c) {
   auto max_amount = OptDecimal(p, "max_amount", 8, true);
   ch.deposits = p.OptBool("deposits").value_or(true);
   ch.withdrawals = p.OptBool("withdrawals").value_or(true);
-  ch.requires_bank_account = p.OptBool("requires_bank_account").value_or(false);
+  const auto requires_bank_account = p.OptBool("requires_bank_account");
   if (const rapidjson::Value* approval = p.OptObject("approval")) {
     Params sub;
     sub.doc.CopyFrom(*approval, sub.doc.GetAllocator());
@@ -67,6 +67,13 @@ Result<std::string> MngSetPaymentChannel(Call& c) {
                  "field 'kind' must be one of card, bank_transfer, ewallet, crypto (got '{}')",
                  ch.kind);
   }
+  // Seed 003 section 5: a bank account is required before cryptocurrency withdrawals.
+  if (ch.kind == "crypto" && requires_bank_account == false) {
+    return Status(Code::kBadRequest,
+                  "field 'requires_bank_account': a crypto channel pays out only after a bank "
+                  "account is verified (it cannot be false)");
+  }
+  ch.requires_bank_account = requires_bank_account.value_or(ch.kind == "crypto");
   if (!min_amount || !max_amount) {
     return Error(Code::kBadRequest, "field '{}' is required",
                  !min_amount ? "min_amount" : "max_amount");
@@ -381,6 +388,18 @@ Result<std::string> MngAdjustBalance(Call& c) {
 Result<std::optional<ApprovalNeed>> FourEyesMngAdjustBalance(const Call& c) {
   auto a = ReadAdjustment(c.params);
   if (!a.ok()) return a.status();
+  // Refused at once for a customer that cannot be corrected, not only at approval.
+  auto& clients = c.core.kyc().staged_clients().staged_clients();
+  auto r = c.batch ? clients.StagedFind(a->key.customer_id, a->key.brand)
+                   : clients.Find(a->key.customer_id, a->key.brand);
+  if (!r) {
+    return Error(Code::kConflict, "customer {} of brand '{}' has no client record",
+                 a->key.customer_id, a->key.brand);
+  }
+  if (r->account_hold == StaffHold::kClosed) {
+    return Error(Code::kConflict, "customer {} of brand '{}': the account is closed",
+                 a->key.customer_id, a->key.brand);
+  }
   return std::optional<ApprovalNeed>(ApprovalNeed{
       .summary = fmt::format("adjust the {} balance of customer {} of {} by {}", a->currency,
                              a->key.customer_id, a->key.brand, a->amount.ToString(2)),

@@ -15,14 +15,16 @@ namespace kyc {
 
 // {brand?, status?, channel?, customer_id?, from?, to?, offset?, limit?}; a status not
 // among `names` is bad_request listing them.
+// Without `channels` (bank accounts), a `channel` is an unknown field.
 template <typename S, size_t N>
 Result<MoneyFilter<S>> ReadMoneyFilter(const Params& params,
                                        std::optional<S> (*parse)(std::string_view),
-                                       const std::array<std::string_view, N>& names) {
+                                       const std::array<std::string_view, N>& names,
+                                       bool channels = true) {
   ParamReader p(params);
   MoneyFilter<S> f;
   f.brand = p.OptString("brand", 64);
-  f.channel = p.OptString("channel", 64);
+  if (channels) f.channel = p.OptString("channel", 64);
   if (auto status = p.OptString("status", 32)) {
     f.status = parse(*status);
     if (!f.status) {

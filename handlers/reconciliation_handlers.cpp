@@ -30,6 +30,9 @@ Result<std::string> StatementText(Call& c, std::string text) {
   if (!LooksLikeFileId(text)) return text;
   auto file = c.core.storage().files().FindFileId(text);
   if (!file) return Error(Code::kNotFound, "field 'statement': file '{}' not found", text);
+  if (file->owner_type != kOwnerStaff) {
+    return Error(Code::kForbidden, "field 'statement': file '{}' was not uploaded by staff", text);
+  }
   if (file->ext != "csv") {
     return Error(Code::kBadRequest,
                  "field 'statement': file '{}' is {}, not a CSV statement (upload a .csv file)",
@@ -89,8 +92,8 @@ Status PrepareMngReconcilePayments(Call& c) {
 }
 
 Result<std::string> MngReconcilePayments(Call& c) {
-  if (!c.prepared.reconciliation) {  // run on approval (approvals.require): prepare here
-    if (Status s = PrepareMngReconcilePayments(c); !s.ok()) return s;
+  if (!c.prepared.reconciliation) {  // a prepared command is never run without its stage
+    return Status(Code::kInternal, "MngReconcilePayments ran without its prepare stage");
   }
   KycTxn kyc = KycTxnOf(c);
   FundsStore& funds = c.core.kyc().staged_funds();

@@ -20,6 +20,12 @@ Status PrepareUpload(Call& c) {
   if (!name.ok()) return name.status();
   auto type = CheckUpload(*name, c.upload->data, c.core.options().max_upload_bytes);
   if (!type.ok()) return type.status();
+  // CSV statements are staff's (reconciliation); a client uploads documents only, so no
+  // step answer or document of a customer can ever be a CSV.
+  if (type->ext == "csv" && c.session->type == SessionType::kClient) {
+    return Status(Code::kBadRequest,
+                  "field 'file': a client uploads pdf, png, jpg or jpeg; csv is for staff statements");
+  }
 
   FileStore& store = c.core.file_store();
   auto file_id = store.NewFileId();

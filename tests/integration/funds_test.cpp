@@ -472,11 +472,56 @@ TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-on
   auto w = CallOk(*tcp, "KycRequestWithdrawal", R"({"channel":"bank-only","amount":"100","currency":"EUR"})");
   CHECK(IntField(w["withdrawal"], "bank_account_id") == account);
   CHECK(IntField(CallOk(*tcp, "KycGetBankAccounts", "{}"), "total") == 2);
+  // An account rejected after the request: the withdrawal may be neither approved nor paid.
+  CallOk(*reviewer, "MngRejectBankAccount", fmt::format(R"({{"id":{},"reason":"closed by the bank"}})", account));
+  why = CallFails(*fin1, "MngApproveWithdrawal",
+                  fmt::format(R"({{"id":{}}})", IntField(w["withdrawal"], "id")), Code::kConflict);
+  CHECK(why.find("which is rejected") != std::string::npos);
+  CHECK(bank_status() == "rejected");
 
-  // A correction of the balance always waits for a second person.
-  auto asked = CallOk(*admin, "MngAdjustBalance",
-                      fmt::format(R"({{{},"currency":"EUR","amount":"-25.50","reason":"fee charged twice"}})", key));
+  // Another customer: the number is this one's, and this one's account is not theirs.
+  FundedCustomer(server, *admin, psp, 10, "100.00");
+  auto stranger = ConnectTcp(server);
+  CallOk(*stranger, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 10, kBrand)));
+  CallFails(*stranger, "KycRequestWithdrawal",
+            fmt::format(R"({{"channel":"wire-fx","amount":"1","currency":"EUR","bank_account_id":{}}})", account),
+            Code::kNotFound);
+  auto other_client = HttpWithToken(server, ClientToken(*admin, 10, kBrand));
+  const std::string photo10 = StrField(UploadOk(*other_client, "book.png", PngBytes("ten")), "file_id");
+  CallOk(*admin, "MngAddBankAccount",
+         fmt::format(R"({{"customer_id":10,"brand":"{}","bank_name":"K","account_name":"Ann Lee",)"
+                     R"("account_number":"5550001119","photo_file_id":"{}"}})", kBrand, photo10));
+  // Bob's number was rejected: free again. Customer 10's pending one is not customer 9's.
+  CallOk(*admin, "MngAddBankAccount",
+         fmt::format(R"({{"customer_id":10,"brand":"{}","bank_name":"K","account_name":"Ann Lee",)"
+                     R"("account_number":"TH555000111","photo_file_id":"{}"}})", kBrand, photo10));
+  why = CallFails(*admin, "MngAddBankAccount",
+                  fmt::format(R"({{{},"bank_name":"K","account_name":"Ann Lee",)"
+                              R"("account_number":"555-000-1119","photo_file_id":"{}"}})", key, photo),
+                  Code::kConflict);
+  CHECK(why.find("of customer 10 of brand") != std::string::npos);
+  HttpResponse mule = client->Request(
+      "POST", "/client/bank-accounts",
+      fmt::format(R"({{"bank_name":"K","account_name":"Ann Lee","account_number":"5550001119",)"
+                  R"("photo_file_id":"{}"}})", photo));
+  CHECK(mule.status == 409);
+  CHECK(mule.body.find("customer 10") == std::string::npos);  // a client learns nothing of it
+  // A client may not upload a CSV, nor use another customer's photo.
+  CHECK(UploadFile(*other_client, "s.csv", "a,b\n").status == 400);
+  CHECK(other_client->Request("POST", "/client/bank-accounts",
+                              fmt::format(R"({{"bank_name":"K","account_name":"Ann Lee","account_number":"99999999",)"
+                                          R"("photo_file_id":"{}"}})", photo)).status == 403);
+
+  // A correction of the balance always waits for a second person, over REST as over TCP.
+  auto rest = HttpWithToken(server, AdminHttpToken(server));
+  HttpResponse adj = rest->Request("POST", fmt::format("/manager/customers/{}/9/adjustments", kBrand),
+                                   R"({"currency":"EUR","amount":"-25.50","reason":"fee charged twice"})");
+  REQUIRE_MESSAGE(adj.status == 200, adj.body);
+  auto asked = Json(adj.body);
   REQUIRE(asked["pending_approval"].GetBool());
+  CallFails(*admin, "MngAdjustBalance",
+            fmt::format(R"({{"customer_id":404,"brand":"{}","currency":"EUR","amount":"1","reason":"x"}})", kBrand),
+            Code::kConflict);  // refused at once, no request made
   CHECK(Field(*admin, 9, "EUR", "balance") == "1000.00");
   CallFails(*admin, "MngApproveRequest", fmt::format(R"({{"id":{}}})", IntField(asked["request"], "id")),
             Code::kForbidden);
@@ -528,9 +573,13 @@ TEST_CASE_FIXTURE(RunningServer, "funds: a provider's statement reconciled as CS
   std::string text = "\"";  // as a JSON string: the CSV has no quote to escape
   for (char ch : statement) text += ch == '\n' ? std::string("\\n") : std::string(1, ch);
   text += '"';
+  // The period given (two days around now), so that a run across midnight UTC agrees.
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
   HttpResponse r = http->Request("POST", "/manager/reconciliations",
-                                 fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":{}}})",
-                                             kBrand, text));
+                                 fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":{},)"
+                                             R"("from":{},"to":{}}})",
+                                             kBrand, text, now_s - 86400, now_s + 86400));
   REQUIRE_MESSAGE(r.status == 200, r.body);
   auto rec = Json(r.body);
   CHECK(IntField(rec, "rows") == 3);
@@ -556,7 +605,8 @@ TEST_CASE_FIXTURE(RunningServer, "funds: a provider's statement reconciled as CS
   // The same statement uploaded as a .csv file, given by its id.
   const std::string file = StrField(UploadOk(*http, "statement.csv", statement), "file_id");
   auto again = CallOk(*admin, "MngReconcilePayments",
-                      fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":"{}"}})", kBrand, file));
+                      fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":"{}","from":{},"to":{}}})",
+                                  kBrand, file, now_s - 86400, now_s + 86400));
   CHECK(IntField(again["counts"], "matched") == 1);
   CHECK(IntField(again["counts"], "missing_in_statement") == 1);
   // A PNG named .csv is refused at upload: a statement must be text.

@@ -75,6 +75,19 @@ TEST_CASE("statement: each malformed line is refused with its number and field")
   CHECK_FALSE(ParseStatement(garbage).ok());
 }
 
+TEST_CASE("statement: a byte-order mark, and a row named by the line its first field starts on") {
+  auto rows = ParseStatement("\xEF\xBB\xBF" + std::string(kHeader) +
+                             "\"ord\n-1\",1.00,EUR,paid,2026-11-01\n"
+                             "ord-2,2.00,EUR,paid,2026-11-01\n");
+  REQUIRE_MESSAGE(rows.ok(), Message(rows));
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0].line == 2);
+  CHECK((*rows)[0].psp_order_id == "ord\n-1");
+  CHECK((*rows)[1].line == 4);
+  auto bad = ParseStatement(std::string(kHeader) + "\"ord\n-1\",x,EUR,paid,2026-11-01\n");
+  CHECK(Message(bad).starts_with("statement line 2: field 'amount'"));
+}
+
 TEST_CASE("statement: dates") {
   CHECK(ParseStatementDate("1970-01-01") == 0);
   CHECK(ParseStatementDate("2026-11-30T00:00:01Z") == 1795996801);
@@ -122,6 +135,16 @@ TEST_CASE("reconciliation: matched, missing on either side, amount and status mi
   CHECK(r.lists[2].find("o-earlier") == std::string::npos);
   CHECK(r.lists[3].find("\"o-amount\"") != std::string::npos);
   CHECK(r.lists[4].find("\"o-status\"") != std::string::npos);
+  // One reference naming two records: the row takes the one that agrees with it.
+  std::vector<BackOfficePayment> twice = {
+      {"deposit", 8, "o-match", D("5"), "EUR", "succeeded", day + 70},
+      {"deposit", 1, "o-match", D("100"), "EUR", "succeeded", day + 10}};
+  Reconciliation both;
+  Reconcile({(*rows)[0]}, twice, std::nullopt, std::nullopt, both);
+  CHECK(both.matched == 1);
+  CHECK(both.amount_mismatch == 0);
+  CHECK(both.missing_in_statement == 1);
+  CHECK(both.lists[2].find("\"id\":8") != std::string::npos);
   // A period asked for widens what the statement should hold.
   Reconciliation wide;
   Reconcile(*rows, bo, day - 86400, day + 86399, wide);
