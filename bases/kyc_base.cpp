@@ -88,9 +88,9 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
                                                const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
   base->profile_json_.set_max_bytes(options.profile_cache_bytes);
-  const std::array<std::string_view, 8> migrations{kSchemaV1,     kSchemaV2,  kSchemaV3,
-                                                   kClientSchema, kAmlSchema, kAccountSchema,
-                                                   kFundsSchema,  kBankingSchema};
+  const std::array<std::string_view, 9> migrations{
+      kSchemaV1,  kSchemaV2,    kSchemaV3,   kClientSchema,    kAmlSchema,
+      kAccountSchema, kFundsSchema, kBankingSchema, kAuditChainSchema};
   if (Status s = base->OpenFile(path, migrations, "kyc", std::move(writers), options,
                                 &base->snapshot_mu_);
       !s.ok()) {

@@ -106,7 +106,7 @@ Result<std::unique_ptr<StaffBase>> StaffBase::Open(const std::string& path,
                                                    boost::asio::any_io_executor writers,
                                                    const BaseOptions& options) {
   std::unique_ptr<StaffBase> base(new StaffBase());
-  const std::array<std::string_view, 2> migrations{kSchemaV1, kSchemaV2};
+  const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kAuditChainSchema};
   if (Status s = base->OpenFile(path, migrations, "managers", std::move(writers), options); !s.ok()) {
     return s;
   }

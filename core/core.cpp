@@ -1,4 +1,5 @@
 #include "core/core.h"
+#include "core/data_dir.h"
 
 #include "core/account_txn.h"
 
@@ -33,12 +34,8 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   std::string storage_dir = options.data_dir + "/storage";
   if (!options.in_memory) {
     namespace fs = std::filesystem;
-    std::error_code ec;
+    if (Status s = SecureDataDir(options.data_dir); !s.ok()) return s;
     fs::path bases = fs::path(options.data_dir) / "bases";
-    fs::create_directories(bases, ec);
-    if (ec) return Error(Code::kInternal, "cannot create {}: {}", bases.string(), ec.message());
-    fs::create_directories(fs::path(options.data_dir) / "storage", ec);
-    if (ec) return Error(Code::kInternal, "cannot create storage directory: {}", ec.message());
     kyc_path = (bases / "kyc.db").string();
     staff_path = (bases / "managers.db").string();
     storage_path = (bases / "storage.db").string();

@@ -5,6 +5,23 @@
 #include <array>
 
 namespace kyc {
+namespace {
+
+// Sessions are found by a digest of their token, never by the token itself: the map's
+// comparisons then tell a timing attacker nothing about a real token (issue 17), and the
+// match is confirmed in constant time.
+std::string TokenKey(std::string_view token) {
+  std::array<unsigned char, crypto_generichash_BYTES> digest{};
+  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+
+bool SameToken(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
 
 SessionPtr SessionStore::Create(const Session& proto, int64_t ttl) {
   std::array<uint8_t, 32> raw{};
@@ -26,14 +43,14 @@ SessionPtr SessionStore::Create(const Session& proto, int64_t ttl) {
 
   std::lock_guard lock(mu_);
   PurgeExpiredLocked(s->created_at);
-  by_token_[s->token] = s;
+  by_token_[TokenKey(s->token)] = s;
   return s;
 }
 
 SessionPtr SessionStore::Find(std::string_view token) {
   std::lock_guard lock(mu_);
-  auto it = by_token_.find(std::string(token));
-  if (it == by_token_.end()) return nullptr;
+  auto it = by_token_.find(TokenKey(token));
+  if (it == by_token_.end() || !SameToken(it->second->token, token)) return nullptr;
   if (!it->second->AliveAt(clock_.Now())) {
     by_token_.erase(it);
     return nullptr;
@@ -43,7 +60,7 @@ SessionPtr SessionStore::Find(std::string_view token) {
 
 void SessionStore::Revoke(const Session& s) {
   std::lock_guard lock(mu_);
-  auto it = by_token_.find(s.token);
+  auto it = by_token_.find(TokenKey(s.token));
   if (it != by_token_.end()) {
     it->second->revoked = true;
     by_token_.erase(it);

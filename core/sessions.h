@@ -61,7 +61,7 @@ class SessionStore {
   const Clock& clock_;
   Random& random_;
   std::mutex mu_;
-  std::unordered_map<std::string, SessionPtr> by_token_;  // guarded by mu_
+  std::unordered_map<std::string, SessionPtr> by_token_;  // by TokenKey; guarded by mu_
   int64_t next_purge_ = 0;                                 // guarded by mu_
 };
 

@@ -33,6 +33,7 @@ constexpr HandlerBinding kBindings[] = {
   {"MngRejectKycDocument", MngRejectKycDocument},
   {"MngSetKycRiskLevel", MngSetKycRiskLevel, FourEyesMngSetKycRiskLevel},
   {"MngGetKycAudit", MngGetKycAudit},
+  {"MngVerifyAudit", MngVerifyAudit},
   {"MngCheckKycOperation", MngCheckKycOperation},
   {"MngGetKycCustomer", MngGetKycCustomer},
   {"MngCreateClientSession", MngCreateClientSession},

@@ -70,6 +70,7 @@ Result<std::string> MngRejectKycDocument(Call& c);
 
 // Audit (audit_handlers.cpp)
 Result<std::string> MngGetKycAudit(Call& c);
+Result<std::string> MngVerifyAudit(Call& c);
 
 // Client records (customer_handlers.cpp)
 Result<std::string> MngAddCustomer(Call& c);

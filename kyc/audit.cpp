@@ -25,6 +25,8 @@ void WriteAuditRow(JsonOut& o, const AuditRow& r) {
   r.after.empty() ? o.Null() : o.Raw(r.after);
   o.Key("reason");
   r.reason.empty() ? o.Null() : o.Str(r.reason);
+  o.Key("prev_hash").Str(r.prev_hash);
+  o.Key("hash").Str(r.hash);
   o.EndObject();
 }
 
@@ -70,6 +72,19 @@ std::vector<AuditLog::Ptr> AuditLog::List(const AuditFilter& f) const {
     LockedScanFrom(f.after_id + 1, take);
   }
   return out;
+}
+
+std::string AuditHashInput(const AuditRow& r) {
+  JsonOut o;
+  o.BeginObject();
+  o.Key("id").Int(r.id).Key("at").Int(r.at);
+  o.Key("actor_type").Str(r.actor.type).Key("actor_id").OptInt(r.actor.id);
+  o.Key("session_type").Str(r.actor.session_type).Key("approved_by").OptInt(r.actor.approved_by);
+  o.Key("action").Str(r.action).Key("entity").Str(r.entity).Key("entity_id").Int(r.entity_id);
+  o.Key("customer_id").OptInt(r.customer_id).Key("brand").Str(r.brand);
+  o.Key("before").Str(r.before).Key("after").Str(r.after).Key("reason").Str(r.reason);
+  o.EndObject();
+  return o.Take();
 }
 
 }  // namespace kyc

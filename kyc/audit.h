@@ -33,9 +33,16 @@ struct AuditRow {
   std::string before;               // JSON text of the object before; empty = null
   std::string after;                // JSON text after; empty = null
   std::string reason;
+  // The hash chain (issue 17): hash = SHA-256 (hex) over prev_hash and AuditHashInput,
+  // prev_hash the previous row's hash ("" for the first). Set by the audit store.
+  std::string prev_hash;
+  std::string hash;
 };
 
 void WriteAuditRow(JsonOut& out, const AuditRow& row);
+// The row's canonical JSON for its hash: every field but the two hashes, in a fixed order,
+// texts as strings. Changing any byte of a stored row changes it.
+std::string AuditHashInput(const AuditRow& row);
 
 struct AuditFilter {
   std::optional<int64_t> customer_id;

@@ -131,6 +131,11 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    "{customer_id?, entity?, entity_id?, action?, from?, to?, after_id?, limit?} → "
    "{items, last_id}",
    "Read KYC audit rows, ascending by id"},
+  {"MngVerifyAudit", kStaff, kSlow, BaseId::kNone, Perm::kAuditRead,
+   {{{"GET", "/manager/audit/verify"}}},
+   "{from_id?, to_id?, base? (kyc|managers; both when left out)} → {ok, checked, "
+   "first_broken_id?, base?}",
+   "Recompute the audit trail's hash chain and name the first row changed by hand"},
   {"MngCheckKycOperation", kStaff, kRead, BaseId::kNone, Perm::kKycRead,
    {{{"POST", "/manager/kyc/check"}}},
    "{customer_id, brand, operation, amount?} → {allowed, reason, required_level, "

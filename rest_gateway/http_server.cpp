@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "net/listener.h"
+#include "protocol/utf8.h"
 #include "rest_gateway/router.h"
 #include "storage/multipart.h"
 
@@ -34,6 +35,7 @@ static_assert(std::is_same_v<Stream::socket_type, IoSocket>);
 using Reply = http::response<http::span_body<const char>>;
 
 constexpr std::string_view kServerName = "kyc-manager";
+constexpr size_t kHeaderLimit = 16 * 1024;  // request line and headers
 
 class HttpSession;
 
@@ -81,13 +83,74 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_.emplace();
     // The route is not known yet: allow the larger limit, narrowed once it is.
     parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_body_limit));
-    parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(server_.options.idle_timeout));
+    parser_->header_limit(kHeaderLimit);
     busy_ = false;
+    // Idle until the first byte of the next request; from then on its header has
+    // header_timeout, so a client trickling bytes cannot hold the connection (slowloris).
+    if (buffer_.size() > 0) return ReadRestOfHeader();
+    stream_.expires_after(std::chrono::seconds(server_.options.idle_timeout));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](error_code ec, size_t n) {
+                              if (ec) return self->Shutdown(ec);
+                              self->buffer_.commit(n);
+                              self->ReadRestOfHeader();
+                            });
+  }
+
+  void ReadRestOfHeader() {
+    stream_.expires_after(std::chrono::seconds(server_.options.header_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](error_code ec, size_t) {
                               self->OnHeader(ec);
                             });
+  }
+
+  // A request Beast could not parse is answered (400, or 431 / 414 over the header
+  // limit) and the connection closed: it can no longer be framed.
+  void OnParseError(error_code ec) {
+    busy_ = true;
+    keep_alive_ = false;
+    if (ec == http::error::header_limit) {
+      std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+      const bool long_url = seen.find("\r\n") == std::string_view::npos;
+      return Fail(Error(Code::kTooLarge, "{} over the limit of {} bytes",
+                        long_url ? "request line (URL)" : "request headers", kHeaderLimit),
+                  true, long_url ? http::status::uri_too_long
+                                 : http::status::request_header_fields_too_large);
+    }
+    Fail(Error(Code::kBadRequest, "malformed HTTP request: {}", ec.message()), true,
+         http::status::bad_request);
+  }
+
+  // RFC 9112 §6.3: a message with both Transfer-Encoding and Content-Length, or whose
+  // last transfer coding is not chunked, or with two Content-Lengths, cannot be framed
+  // safely (request smuggling): refused and closed.
+  std::optional<Status> Unframeable() const {
+    const auto& req = parser_->get();
+    size_t lengths = 0, codings = 0;
+    std::string te;
+    for (const auto& field : req) {
+      if (field.name() == http::field::content_length) ++lengths;
+      if (field.name() == http::field::transfer_encoding) {
+        ++codings;
+        te += ",";
+        te.append(field.value().data(), field.value().size());
+      }
+    }
+    if (lengths > 1) return Status(Code::kBadRequest, "more than one Content-Length");
+    if (codings == 0) return std::nullopt;
+    if (lengths > 0) {
+      return Status(Code::kBadRequest,
+                    "both Transfer-Encoding and Content-Length (RFC 9112 section 6.3)");
+    }
+    std::string_view last(te);
+    if (auto comma = last.rfind(','); comma != std::string_view::npos) last.remove_prefix(comma + 1);
+    while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+    while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+    if (!beast::iequals(last, "chunked")) {
+      return Status(Code::kBadRequest, "the last Transfer-Encoding must be chunked");
+    }
+    return std::nullopt;
   }
 
   void OnHeader(error_code ec) {
@@ -99,8 +162,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                         std::max(server_.options.body_limit, server_.options.upload_body_limit)),
                   /*body_unread=*/true);
     }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::eof ||
+        ec == asio::error::connection_reset) {
+      return Shutdown(ec);
+    }
+    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      return OnParseError(ec);
+    }
     if (ec) return Shutdown(ec);
     busy_ = true;
+    if (auto bad = Unframeable()) {
+      keep_alive_ = false;
+      return Fail(*bad, true);
+    }
     auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     // Refuse what cannot succeed before reading the body: unknown route, wrong method,
@@ -113,11 +188,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::string_view method(req.method_string().data(), req.method_string().size());
     switch (server_.router.Match(method, path_, &match_, &allow)) {
       case RouteOutcome::kNotFound:
-        return Fail(Error(Code::kNotFound, "no route {} {}", method, path_), HasBody());
+        return Fail(Error(Code::kNotFound, "no route {} {}", ForMessage(method, 32),
+                          ForMessage(path_)),
+                    HasBody());
       case RouteOutcome::kMethodNotAllowed:
         allow_ = allow;
-        return Fail(Error(Code::kBadRequest, "{} is not allowed on {}; allowed: {}", method, path_,
-                          allow),
+        return Fail(Error(Code::kBadRequest, "{} is not allowed on {}; allowed: {}",
+                          ForMessage(method, 32), ForMessage(path_), allow),
                     HasBody(), http::status::method_not_allowed);
       case RouteOutcome::kFound:
         break;
@@ -165,6 +242,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void ReadBody() {
+    // A body may be large (an upload): it has the idle timeout, not the header's.
+    stream_.expires_after(std::chrono::seconds(server_.options.idle_timeout));
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
       if (ec == http::error::body_limit) {
         return self->Fail(Error(Code::kTooLarge, "request body is over the limit of {} bytes",
@@ -324,9 +403,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 HttpServer::Impl::Impl(IoPool& io, Dispatcher& d, const HttpOptions& o)
     : dispatcher(d),
       options(o),
-      listener(io, "http", [this](IoSocket socket) {
-        return std::make_shared<HttpSession>(std::move(socket), *this);
-      }) {}
+      listener(
+          io, "http",
+          [this](IoSocket socket) { return std::make_shared<HttpSession>(std::move(socket), *this); },
+          o.caps, o.reject) {}
 
 HttpServer::HttpServer(IoPool& io, Dispatcher& dispatcher, const HttpOptions& options)
     : impl_(std::make_shared<Impl>(io, dispatcher, options)) {}

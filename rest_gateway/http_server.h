@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,6 +11,7 @@
 #include "handlers/dispatch.h"
 #include "net/endpoint.h"
 #include "net/io_pool.h"
+#include "net/listener.h"
 
 namespace kyc {
 
@@ -17,6 +19,9 @@ struct HttpOptions {
   size_t body_limit = 1 << 20;  // JSON bodies: 413 above this
   size_t upload_body_limit = (10u << 20) + (64u << 10);  // POST /upload: file + multipart framing
   int64_t idle_timeout = 300;   // seconds a keep-alive connection may sit idle
+  int64_t header_timeout = 30;  // seconds a request's header has from its first byte
+  ConnectionCaps caps;          // connections in total and per peer
+  std::string reject;           // written to a connection past a cap (a 503)
 };
 
 class HttpServer {

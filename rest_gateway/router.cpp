@@ -1,5 +1,7 @@
 #include "rest_gateway/router.h"
 
+#include "protocol/utf8.h"
+
 namespace kyc {
 namespace {
 
@@ -135,9 +137,17 @@ Result<Params> MergeParams(std::string_view body, std::string_view query,
       return Status(Code::kBadRequest, "malformed percent-encoding in the query string");
     }
     if (key.empty()) return Status(Code::kBadRequest, "query string has a parameter without a name");
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
+      return Error(Code::kBadRequest, "query parameter '{}' is not valid UTF-8", ForMessage(key, 64));
+    }
     params.SetText(key, value);
   }
-  for (const auto& [key, value] : path_params) params.SetText(key, value);
+  for (const auto& [key, value] : path_params) {
+    if (!IsValidUtf8(value)) {
+      return Error(Code::kBadRequest, "path parameter '{}' is not valid UTF-8", key);
+    }
+    params.SetText(key, value);
+  }
   return params;
 }
 

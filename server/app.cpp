@@ -1,5 +1,9 @@
 #include "server/app.h"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +20,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "bases/audit_store.h"
 #include "core/aml_run.h"
 #include "handlers/dispatch.h"
 #include "net/listener.h"
@@ -26,10 +31,57 @@ namespace kyc {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// The descriptor limit a default shell gives (1,024) is the first thing thousands of
+// clients exhaust: raise the soft limit to the hard one, and keep the connection caps
+// below it (the bases, files being stored and the listeners need some too).
+size_t RaiseDescriptorLimit() {
+  struct rlimit lim {};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+  if (lim.rlim_cur < lim.rlim_max) {
+    struct rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  return lim.rlim_cur == RLIM_INFINITY ? size_t{1} << 20 : static_cast<size_t>(lim.rlim_cur);
+}
+
+// What a connection accepted past a cap reads before it is closed.
+std::string TcpRejection() {
+  std::string out;
+  AppendFrame(out, 0, FrameKind::kResponse, FrameStatus(Code::kUnavailable), "",
+              Status(Code::kUnavailable, "too many connections; retry later").ToJson());
+  return out;
+}
+
+std::string HttpRejection() {
+  const std::string body = Status(Code::kUnavailable, "too many connections; retry later").ToJson();
+  return fmt::format(
+      "HTTP/1.1 503 Service Unavailable\r\nServer: kyc-manager\r\nContent-Type: "
+      "application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+      body.size(), body);
+}
+
+}  // namespace
+
 int RunServer(const ServerConfig& config) {
   // Logs go to stderr; stdout carries only the bound addresses, for scripts.
   spdlog::set_default_logger(spdlog::stderr_color_mt("kyc"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // Bases, their journals and stored files are the server user's alone, whatever umask
+  // it was started with (core/data_dir.h tightens what exists already).
+  ::umask(077);
+  const size_t descriptors = RaiseDescriptorLimit();
+  ConnectionCaps caps;
+  // Two listeners share the descriptors; 64 stay for the bases, files and accept.
+  const size_t room = descriptors > 128 ? (descriptors - 64) / 2 : 32;
+  caps.max_total = std::min(config.max_connections, room);
+  caps.max_per_peer = std::min(config.max_connections_per_peer, caps.max_total);
+  if (caps.max_total < config.max_connections) {
+    spdlog::warn("descriptor limit {}: at most {} connections per listener (limits.max_connections "
+                 "is {})", descriptors, caps.max_total, config.max_connections);
+  }
 
   SystemClock clock;
   SystemRandom random;
@@ -59,6 +111,18 @@ int RunServer(const ServerConfig& config) {
     }
   }
 
+  // The last rows of each audit trail still hash as they were written (a row changed by
+  // hand in a base is reported; MngVerifyAudit checks any range).
+  for (auto [name, log] : {std::pair<const char*, const AuditLog*>{"kyc", &(*core)->kyc().audit()},
+                           {"managers", &(*core)->staff().audit()}}) {
+    const int64_t end = log->EndId();
+    AuditChainCheck check = VerifyAuditChain(*log, std::max<int64_t>(1, end - 10000), end - 1);
+    if (!check.ok) {
+      spdlog::warn("the {} audit trail is broken at row {}: it was changed outside the server "
+                   "(MngVerifyAudit names it)", name, *check.first_broken_id);
+    }
+  }
+
   IoPool pool(config.io_threads);
   asio::io_context& io = pool.First();
   Dispatcher dispatcher(**core);
@@ -66,13 +130,17 @@ int RunServer(const ServerConfig& config) {
     spdlog::critical("the command table does not fit the core: {}", s.message());
     return 1;
   }
-  ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout};
-  Listener<Connection> tcp(pool, "tcp", [&](IoSocket socket) {
-    return std::make_shared<Connection>(std::move(socket), dispatcher, conn_options);
-  });
+  ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout,
+                                 config.frame_timeout};
+  Listener<Connection> tcp(
+      pool, "tcp",
+      [&](IoSocket socket) {
+        return std::make_shared<Connection>(std::move(socket), dispatcher, conn_options);
+      },
+      caps, TcpRejection());
   HttpServer http(pool, dispatcher,
                   HttpOptions{config.http_body_limit, config.core.max_upload_bytes + (64u << 10),
-                              config.idle_timeout});
+                              config.idle_timeout, config.frame_timeout, caps, HttpRejection()});
 
   auto tcp_at = tcp.Listen(*ParseEndpoint(config.tcp));
   if (!tcp_at.ok()) {

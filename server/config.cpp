@@ -196,6 +196,9 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
       Take(t, "limits.max_json_depth", core.max_json_depth),
       Take(t, "limits.max_in_flight", c.max_in_flight),
       Take(t, "limits.idle_timeout", c.idle_timeout),
+      Take(t, "limits.frame_timeout", c.frame_timeout),
+      Take(t, "limits.max_connections", c.max_connections),
+      Take(t, "limits.max_connections_per_peer", c.max_connections_per_peer),
       Take(t, "limits.http_body_limit", c.http_body_limit),
       Take(t, "sessions.staff_ttl", core.staff_session_ttl),
       Take(t, "sessions.client_ttl", core.client_session_ttl),
@@ -223,6 +226,15 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
   if (Status s = ApplyBackOffice(t, core); !s.ok()) return s;
   if (!ParseTimeOfDay(c.aml_run_at)) {
     return Status(Code::kBadRequest, "config key 'aml.run_at' must be a UTC time HH:MM");
+  }
+  if (c.frame_timeout < 1 || c.frame_timeout > c.idle_timeout) {
+    return Status(Code::kBadRequest,
+                  "config key 'limits.frame_timeout' must be >= 1 and at most limits.idle_timeout");
+  }
+  if (c.max_connections < 1 || c.max_connections_per_peer < 1) {
+    return Status(Code::kBadRequest,
+                  "config keys 'limits.max_connections' and 'limits.max_connections_per_peer' "
+                  "must be >= 1");
   }
   if (c.aml_check_interval < 1) {
     return Status(Code::kBadRequest, "config key 'aml.check_interval' must be >= 1");

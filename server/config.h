@@ -22,6 +22,9 @@ struct ServerConfig {
   FrameLimits frame;                      // max frame body (1 MiB)
   size_t max_in_flight = 64;              // pipelined requests per TCP connection
   int64_t idle_timeout = 300;             // seconds before an idle connection is closed
+  int64_t frame_timeout = 30;             // seconds a started TCP frame has to complete
+  size_t max_connections = 4096;          // per listener, below the descriptor limit
+  size_t max_connections_per_peer = 1024; // per listener and remote address
   size_t http_body_limit = 1 << 20;       // REST JSON body limit
   std::string aml_run_at = "02:00";       // when the AML checks of the day run (UTC, HH:MM)
   bool aml_scheduler = true;              // false: AML checks only by MngRunAmlChecks

@@ -64,21 +64,35 @@ void Connection::Drain() {
 void Connection::ArmIdleTimer() {
   if (closed_) return;  // stopped before Start's posted handler ran: no new wait
   // One timer per connection, checked against the last activity, so that a read does
-  // not have to cancel and re-arm it.
-  auto idle = std::chrono::seconds(options_.idle_timeout);
+  // not have to cancel and re-arm it; re-armed (earlier) when a frame starts to arrive.
+  const auto idle = std::chrono::seconds(options_.idle_timeout);
+  const auto frame = std::chrono::seconds(options_.frame_timeout);
   auto now = std::chrono::steady_clock::now();
   if (last_activity_ == std::chrono::steady_clock::time_point{}) last_activity_ = now;
-  idle_.expires_at(last_activity_ + idle);
-  idle_.async_wait([self = shared_from_this(), idle](const error_code& ec) {
+  auto deadline = last_activity_ + idle;
+  if (partial_since_ != std::chrono::steady_clock::time_point{}) {
+    deadline = std::min(deadline, partial_since_ + frame);
+  }
+  idle_.expires_at(deadline);
+  idle_.async_wait([self = shared_from_this(), idle, frame](const error_code& ec) {
     if (ec || self->closed_) return;
+    const auto now = std::chrono::steady_clock::now();
+    // A frame begun must arrive whole in time while the server waits for its bytes (a
+    // client sending one byte a second is cut off after frame_timeout, not kept forever).
+    if (self->partial_since_ != std::chrono::steady_clock::time_point{} && self->reading_ &&
+        now - self->partial_since_ >= frame) {
+      spdlog::debug("closing connection from {}: a frame not completed within {} s",
+                    self->peer_, frame.count());
+      return self->Close();
+    }
     // A connection is busy while the server works on its requests; a client that stops
     // reading its answers is idle (its stuck write must not keep it open forever).
     bool busy = self->running_ > 0;
-    if (!busy && std::chrono::steady_clock::now() - self->last_activity_ >= idle) {
+    if (!busy && now - self->last_activity_ >= idle) {
       spdlog::debug("closing idle connection from {}", self->peer_);
       return self->Close();
     }
-    if (busy) self->last_activity_ = std::chrono::steady_clock::now();
+    if (busy) self->last_activity_ = now;
     self->ArmIdleTimer();
   });
 }
@@ -111,8 +125,6 @@ void Connection::OnRead(const error_code& ec, size_t n) {
         ec != asio::error::connection_reset) {
       spdlog::debug("read from {}: {}", peer_, ec.message());
     }
-  } else {
-    last_activity_ = std::chrono::steady_clock::now();
   }
   ProcessInput();
   Flush();
@@ -141,7 +153,16 @@ void Connection::ProcessInput() {
   while (!closed_ && in_pos_ < in_.size() && !OutputFull()) {
     std::string_view avail(in_.data() + in_pos_, in_.size() - in_pos_);
     DecodeResult d = DecodeFrame(avail, options_.frame);
-    if (d.state == DecodeState::kNeedMore) break;
+    if (d.state == DecodeState::kNeedMore) {
+      if (partial_since_ == std::chrono::steady_clock::time_point{}) {
+        partial_since_ = std::chrono::steady_clock::now();
+        ArmIdleTimer();  // its deadline is now the frame's, if sooner
+      }
+      break;
+    }
+    // A whole frame (or a framing error): the client is active, no frame is half here.
+    partial_since_ = {};
+    last_activity_ = std::chrono::steady_clock::now();
     if (d.state == DecodeState::kError) {
       Slot& slot = AnswerNow(d.request_id.value_or(0), d.name, d.error);
       if (d.fatal) {

@@ -35,7 +35,8 @@ namespace kyc {
 struct ConnectionOptions {
   FrameLimits frame;
   size_t max_in_flight = 64;
-  int64_t idle_timeout = 300;  // seconds
+  int64_t idle_timeout = 300;  // seconds without a whole request (or an answer taken)
+  int64_t frame_timeout = 30;  // seconds a started frame has to arrive whole
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -105,7 +106,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   BaseId running_write_base_ = BaseId::kNone;
   bool barrier_ = false;       // a session change is running
 
+  // The last whole request read or answer written: idleness counts whole requests, so a
+  // byte now and then does not keep a connection (issue 17).
   std::chrono::steady_clock::time_point last_activity_;
+  // When the bytes of an incomplete frame first sat in the buffer ({}: none).
+  std::chrono::steady_clock::time_point partial_since_;
   bool processing_ = false;    // inside ProcessInput: completions only mark their slot
   bool draining_ = false;      // server shutdown: buffered requests get `unavailable`
   bool reading_ = false;

@@ -144,7 +144,7 @@ Status FileStore::Write(const std::string& file_id, std::string_view ext,
   const std::string tmp = TempPathOf(file_id);
   const std::string path = PathOf(file_id, ext);
 
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     // O_EXCL: never truncate or remove a temp file another writer owns.
     return Error(Code::kInternal, "cannot create {}: {}", tmp, ErrnoText(errno));

@@ -1,5 +1,7 @@
 #include "storage/file_types.h"
 
+#include "protocol/utf8.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -38,41 +40,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<uint8_t>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= n; ++k) {
-      auto cc = static_cast<uint8_t>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 bool HasControl(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char ch) {
     auto c = static_cast<unsigned char>(ch);
@@ -82,7 +49,7 @@ bool HasControl(std::string_view s) {
 
 // The name as error messages quote it: kept when it is printable UTF-8, otherwise every
 // byte outside printable ASCII becomes '?', so an error body is always valid JSON text.
-std::string ForMessage(std::string_view name) {
+std::string QuotedName(std::string_view name) {
   std::string out(name.substr(0, kMaxFileNameBytes));
   if (!HasControl(out) && IsValidUtf8(out)) return out;
   for (char& ch : out) {
@@ -101,7 +68,7 @@ std::string_view BaseName(std::string_view name) {
 
 Result<FileType> CheckUpload(std::string_view original_name, std::string_view bytes,
                              size_t max_size) {
-  const std::string base = ForMessage(BaseName(original_name));
+  const std::string base = QuotedName(BaseName(original_name));
   if (bytes.empty()) return Error(Code::kBadRequest, "file '{}' is empty", base);
   if (bytes.size() > max_size) {
     return Error(Code::kTooLarge, "file '{}' is {} bytes, over the upload limit of {} bytes", base,
@@ -136,7 +103,7 @@ Result<FileType> CheckUpload(std::string_view original_name, std::string_view by
   return Error(Code::kBadRequest,
                "file '{}' has the extension '{}', which is not accepted; accepted types are pdf, "
                "png, jpg, jpeg and csv",
-               base, ForMessage(ext));
+               base, QuotedName(ext));
 }
 
 Result<std::string> CleanOriginalName(std::string_view name) {
