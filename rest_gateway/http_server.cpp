@@ -111,8 +111,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     busy_ = true;
     keep_alive_ = false;
     if (ec == http::error::header_limit) {
-      std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-      const bool long_url = seen.find("\r\n") == std::string_view::npos;
+      // Beast hands the request line to the message as soon as it is whole: without a
+      // target, the limit was hit inside the request line itself.
+      const bool long_url = parser_->get().target().empty();
       return Fail(Error(Code::kTooLarge, "{} over the limit of {} bytes",
                         long_url ? "request line (URL)" : "request headers", kHeaderLimit),
                   true, long_url ? http::status::uri_too_long
