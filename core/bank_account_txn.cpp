@@ -1,27 +1,13 @@
 #include "core/bank_account_txn.h"
 
+#include "core/record_open.h"
 #include "funds/deposits.h"
 
 namespace kyc {
-namespace {
-
-Status CheckOpen(const ClientRecord* record, int64_t customer_id, const std::string& brand) {
-  if (!record) {
-    return Error(Code::kConflict, "customer {} of brand '{}' has no client record", customer_id,
-                 brand);
-  }
-  if (record->account_hold == StaffHold::kClosed) {
-    return Error(Code::kConflict, "customer {} of brand '{}': the account is closed", customer_id,
-                 brand);
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 Result<BankAccountPtr> BankAccountTxn::Add(const NewBankAccount& a) {
   auto record = client_.Record(a.customer_id, a.brand);
-  if (Status s = CheckOpen(record.get(), a.customer_id, a.brand); !s.ok()) return s;
+  if (Status s = CheckRecordOpen(record.get(), a.customer_id, a.brand); !s.ok()) return s;
   KycTxn& kyc = client_.kyc();
   auto& accounts = kyc.kyc().staged_funds().staged_bank_accounts();
   for (const auto& existing : accounts.StagedWithNumber(a.account_number)) {
@@ -65,7 +51,7 @@ Result<std::shared_ptr<BankAccount>> BankAccountTxn::Open(int64_t id) {
   auto a = client_.kyc().kyc().staged_funds().staged_bank_accounts().StagedGet(id);
   if (!a) return Error(Code::kNotFound, "bank account {} not found", id);
   auto record = client_.Record(a->customer_id, a->brand);
-  if (Status s = CheckOpen(record.get(), a->customer_id, a->brand); !s.ok()) return s;
+  if (Status s = CheckRecordOpen(record.get(), a->customer_id, a->brand); !s.ok()) return s;
   return std::make_shared<BankAccount>(*a);
 }
 

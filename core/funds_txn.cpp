@@ -1,6 +1,7 @@
 #include "core/funds_txn.h"
 
 #include "core/operation_check.h"
+#include "core/record_open.h"
 
 namespace kyc {
 
@@ -238,14 +239,7 @@ Result<std::shared_ptr<const LedgerEntry>> FundsTxn::AdjustBalance(int64_t custo
                                                                    const std::string& reason) {
   KycTxn& kyc = client_.kyc();
   auto record = client_.Record(customer_id, brand);
-  if (!record) {
-    return Error(Code::kConflict, "customer {} of brand '{}' has no client record", customer_id,
-                 brand);
-  }
-  if (record->account_hold == StaffHold::kClosed) {
-    return Error(Code::kConflict, "customer {} of brand '{}': the account is closed", customer_id,
-                 brand);
-  }
+  if (Status s = CheckRecordOpen(record.get(), customer_id, brand); !s.ok()) return s;
   FundsStore& funds = kyc.kyc().staged_funds();
   const Decimal available = StagedAvailable(funds, customer_id, brand, currency);
   if (available + amount < Decimal()) {

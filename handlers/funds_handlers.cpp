@@ -4,6 +4,7 @@
 
 #include "core/client_txn.h"
 #include "core/funds_txn.h"
+#include "core/record_open.h"
 #include "funds/rules.h"
 #include "customers/field_rules.h"
 #include "handlers/handlers.h"
@@ -392,14 +393,7 @@ Result<std::optional<ApprovalNeed>> FourEyesMngAdjustBalance(const Call& c) {
   auto& clients = c.core.kyc().staged_clients().staged_clients();
   auto r = c.batch ? clients.StagedFind(a->key.customer_id, a->key.brand)
                    : clients.Find(a->key.customer_id, a->key.brand);
-  if (!r) {
-    return Error(Code::kConflict, "customer {} of brand '{}' has no client record",
-                 a->key.customer_id, a->key.brand);
-  }
-  if (r->account_hold == StaffHold::kClosed) {
-    return Error(Code::kConflict, "customer {} of brand '{}': the account is closed",
-                 a->key.customer_id, a->key.brand);
-  }
+  if (Status s = CheckRecordOpen(r.get(), a->key.customer_id, a->key.brand); !s.ok()) return s;
   return std::optional<ApprovalNeed>(ApprovalNeed{
       .summary = fmt::format("adjust the {} balance of customer {} of {} by {}", a->currency,
                              a->key.customer_id, a->key.brand, a->amount.ToString(2)),

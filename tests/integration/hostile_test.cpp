@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -35,6 +36,16 @@ namespace kyc::itest {
 namespace {
 
 using namespace std::chrono_literals;
+
+// Under AddressSanitizer the server's RSS holds the allocator's quarantine, not what it
+// keeps: memory bounds are asserted in the Release build only (the figures are printed in
+// both). UBSan's vptr check also misfires in a process that is out of descriptors, so the
+// EMFILE test runs in the Release build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 
 // Short timers and small caps, so each defence shows within seconds.
 constexpr std::string_view kTightLimits =
@@ -188,7 +199,7 @@ TEST_CASE_FIXTURE(TightServer, "slowloris on HTTP: a header trickled in is cut, 
   CheckAlive(server);
 }
 
-TEST_CASE_FIXTURE(TightServer, "connections past the per-peer cap get unavailable; another peer is served") {
+TEST_CASE_FIXTURE(TightServer, "connections past the per-peer cap get unavailable, another peer is served") {
   std::vector<int> fds;
   for (int i = 0; i < 55; ++i) fds.push_back(Dial(server.tcp_port()));
   auto rejected = Refused(fds, 500ms);
@@ -233,7 +244,7 @@ TEST_CASE("two thousand connections at once: capped, answered, memory measured")
   const int64_t rss_before = RssKiB(server.pid());
   std::vector<int> fds;
   for (int i = 0; i < 2000; ++i) fds.push_back(Dial(server.tcp_port()));
-  CHECK(Refused(fds, 500ms).size() == 500);
+  CHECK(Refused(fds, 2000ms).size() == 500);
   const int64_t rss_full = RssKiB(server.pid());
   int other = Dial(server.tcp_port(), "127.0.0.3");
   CHECK(Send(other, EncodeFrame(1, FrameKind::kRequest, 0, "Ping", "{}")));
@@ -255,7 +266,7 @@ TEST_CASE("two thousand connections at once: capped, answered, memory measured")
   MESSAGE("RSS KiB: before " << rss_before << ", with 2,000 connections " << rss_full
                              << ", after they closed " << rss_after << ", with 1,500 again "
                              << rss_again);
-  CHECK(rss_again < rss_full + rss_full / 10);
+  if (!kSanitized) CHECK(rss_again < rss_full + rss_full / 10);
   CheckAlive(server);
 }
 
@@ -297,7 +308,7 @@ TEST_CASE_FIXTURE(TightServer, "a client that pipelines and never reads keeps th
   std::this_thread::sleep_for(300ms);
   const int64_t after = RssKiB(server.pid());
   MESSAGE("pipelined " << sent << " bytes unread by the client; RSS KiB " << before << " -> " << after);
-  CHECK(after - before < 64 * 1024);
+  if (!kSanitized) CHECK(after - before < 64 * 1024);
   CheckAlive(server);
   ::close(fd);
 }
@@ -408,7 +419,8 @@ TEST_CASE("the data directory and its bases are the server user's alone") {
   CheckAlive(server);
 }
 
-TEST_CASE("out of descriptors, accept backs off instead of spinning, then serves again") {
+TEST_CASE("out of descriptors, accept backs off instead of spinning, then serves again" *
+          doctest::skip(kSanitized)) {
   ServerProcess server{ServerOptions{{}, "log_level = \"warn\"\n"}};
   REQUIRE_MESSAGE(server.Start().ok(), server.Log());
   // The server's soft limit lowered under it: accept fails with EMFILE.
@@ -429,6 +441,7 @@ TEST_CASE("out of descriptors, accept backs off instead of spinning, then serves
   for (int fd : fds) ::close(fd);
   auto raised = RunProcess({"/usr/bin/prlimit", fmt::format("--pid={}", server.pid()), "--nofile=4096:"}, {});
   REQUIRE(raised.exit_code == 0);
+  REQUIRE_MESSAGE(::kill(server.pid(), 0) == 0, server.Log());
   std::this_thread::sleep_for(300ms);
   CheckAlive(server);
 }

@@ -7,7 +7,7 @@
 
 namespace kyc {
 
-TEST_CASE("utf8: well-formed only; messages quote nothing broken") {
+TEST_CASE("utf8: well-formed only, messages quote nothing broken") {
   CHECK(IsValidUtf8(""));
   CHECK(IsValidUtf8("plain"));
   CHECK(IsValidUtf8("Zoë Łukasz 日本 😀"));
@@ -23,7 +23,7 @@ TEST_CASE("utf8: well-formed only; messages quote nothing broken") {
   CHECK(IsValidUtf8(ForMessage("ééééé", 3)));  // cut on a character boundary
 }
 
-TEST_CASE("audit chain: each row hashes its predecessor; a changed row is named") {
+TEST_CASE("audit chain: each row hashes its predecessor, a changed row is named") {
   std::vector<std::shared_ptr<AuditRow>> rows;
   std::string prev;
   for (int i = 1; i <= 5; ++i) {
