@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "customers/field_rules.h"
+#include "protocol/utf8.h"
 #include "tables/pages.h"
 
 namespace kyc {
@@ -67,15 +68,6 @@ void OnRowEnd(int, void* data) {
   }
   c->current.clear();
   c->in_row = false;
-}
-
-std::string Shown(std::string_view text) {
-  std::string out(text.substr(0, 64));
-  for (char& ch : out) {
-    auto u = static_cast<unsigned char>(ch);
-    if (u < 0x20 || u >= 0x7F) ch = '?';
-  }
-  return out;
 }
 
 constexpr std::array<std::string_view, 5> kColumns{"psp_order_id", "amount", "currency", "status",
@@ -187,21 +179,21 @@ Result<std::vector<StatementRow>> ParseStatement(std::string_view csv) {
     if (!amount) {
       return Error(Code::kBadRequest,
                    "statement line {}: field 'amount' must be a decimal such as 100.50 (got '{}')",
-                   line, Shown(row[at[1]]));
+                   line, ForMessage(row[at[1]], 64));
     }
     r.amount = *amount;
     r.currency = row[at[2]];
     if (!IsCurrencyCode(r.currency)) {
       return Error(Code::kBadRequest,
                    "statement line {}: field 'currency' must be an ISO 4217 code (got '{}')", line,
-                   Shown(r.currency));
+                   ForMessage(r.currency, 64));
     }
     auto status = NormalizeStatus(row[at[3]]);
     if (!status) {
       return Error(Code::kBadRequest,
                    "statement line {}: field 'status' must be succeeded, failed or pending (or "
                    "paid, completed, declined, …; got '{}')",
-                   line, Shown(row[at[3]]));
+                   line, ForMessage(row[at[3]], 64));
     }
     r.status = *status;
     auto date = ParseStatementDate(row[at[4]]);
@@ -209,12 +201,12 @@ Result<std::vector<StatementRow>> ParseStatement(std::string_view csv) {
       return Error(Code::kBadRequest,
                    "statement line {}: field 'date' must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
                    "(got '{}')",
-                   line, Shown(row[at[4]]));
+                   line, ForMessage(row[at[4]], 64));
     }
     r.date = *date;
     if (auto [it, fresh] = seen.emplace(r.psp_order_id, line); !fresh) {
       return Error(Code::kBadRequest, "statement line {}: psp_order_id '{}' repeats line {}", line,
-                   Shown(r.psp_order_id), it->second);
+                   ForMessage(r.psp_order_id, 64), it->second);
     }
     out.push_back(std::move(r));
   }

@@ -19,10 +19,6 @@ Result<NewBankAccount> ReadBankAccount(Call& c, ParamReader& p, NewBankAccount a
   std::string number = p.String("account_number", 64);
   a.photo_file_id = p.String("photo_file_id", 64);
   if (Status s = p.Finish(); !s.ok()) return s;
-  if (a.bank_name.empty() || a.account_name.empty()) {
-    return Error(Code::kBadRequest, "field '{}' is required",
-                 a.bank_name.empty() ? "bank_name" : "account_name");
-  }
   auto normalized = NormalizeAccountNumber(number);
   if (!normalized) {
     return Status(Code::kBadRequest,
@@ -63,7 +59,6 @@ Result<std::string> Decide(Call& c, std::string_view field, bool required, Step 
   int64_t id = p.Int("id");
   std::string text = required ? ReadText(p, field) : p.OptString(field, 2000).value_or("");
   if (Status s = p.Finish(); !s.ok()) return s;
-  if (required && text.empty()) return Error(Code::kBadRequest, "field '{}' is required", field);
   KycTxn kyc = KycTxnOf(c);
   ClientTxn client(kyc);
   BankAccountTxn txn(client);

@@ -47,16 +47,9 @@ bool HasControl(std::string_view s) {
   });
 }
 
-// The name as error messages quote it: kept when it is printable UTF-8, otherwise every
-// byte outside printable ASCII becomes '?', so an error body is always valid JSON text.
+// The name as error messages quote it (protocol/utf8.h), at most kMaxFileNameBytes.
 std::string QuotedName(std::string_view name) {
-  std::string out(name.substr(0, kMaxFileNameBytes));
-  if (!HasControl(out) && IsValidUtf8(out)) return out;
-  for (char& ch : out) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x7F) ch = '?';
-  }
-  return out;
+  return ForMessage(name.substr(0, kMaxFileNameBytes), kMaxFileNameBytes);
 }
 
 }  // namespace
