@@ -11,7 +11,6 @@ namespace {
 
 constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag;
 
-std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
 bool ParseObject(std::string_view json, rapidjson::Document& d) {
   if (json.empty()) return false;
@@ -27,7 +26,7 @@ std::string JsonText(const rapidjson::Value& v) {
 
 // Numbers arrive as their own text (kParseNumbersAsStringsFlag): never through a double.
 std::string ValueText(const rapidjson::Value& v) {
-  if (v.IsString()) return std::string(View(v));
+  if (v.IsString()) return std::string(StringView(v));
   return JsonText(v);
 }
 
@@ -76,8 +75,8 @@ void ReadAmlQuestionOverrides(std::string_view json, AmlQuestionMap& m) {
   rapidjson::Document d;
   if (!ParseObject(json, d)) return;
   for (const auto& member : d.GetObject()) {
-    auto q = ParseAmlQuestion(View(member.name));
-    if (q && member.value.IsString()) m.names[size_t(*q)] = std::string(View(member.value));
+    auto q = ParseAmlQuestion(StringView(member.name));
+    if (q && member.value.IsString()) m.names[size_t(*q)] = std::string(StringView(member.value));
   }
 }
 
@@ -95,7 +94,7 @@ AmlAnswers GatherAmlAnswers(const AmlQuestionMap& map, const std::vector<AnswerS
       if (has_times) {
         auto t = times.FindMember(rapidjson::StringRef(name.data(), name.size()));
         if (t != times.MemberEnd() && t->value.IsString()) {
-          std::string_view s = View(t->value);
+          std::string_view s = StringView(t->value);
           std::from_chars(s.data(), s.data() + s.size(), at);
         }
       }
@@ -148,13 +147,13 @@ std::string StampAnswerTimes(std::string_view before, std::string_view before_ti
         if (had_times) {
           auto t = old_times.FindMember(m.name);
           if (t != old_times.MemberEnd() && t->value.IsString()) {
-            std::string_view s = View(t->value);
+            std::string_view s = StringView(t->value);
             std::from_chars(s.data(), s.data() + s.size(), at);
           }
         }
       }
     }
-    o.Key(View(m.name)).Str(std::to_string(at));
+    o.Key(StringView(m.name)).Str(std::to_string(at));
   }
   o.EndObject();
   return o.Take();

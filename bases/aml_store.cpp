@@ -74,11 +74,6 @@ CREATE TABLE aml_runs(
 
 namespace {
 
-void BindText(Stmt& q, int i, std::string_view v) {
-  if (v.empty()) q.BindNull(i);
-  else q.Bind(i, v);
-}
-
 int64_t DayAt(const Stmt& q, int col) { return ParseDay(q.Text(col)).value_or(0); }
 
 template <typename Load>
@@ -252,8 +247,8 @@ Status AmlStore::Put(WriteBatch& batch, std::shared_ptr<const AmlAlert> a) {
   q.Bind(7, DayText(a->period_from)).Bind(8, DayText(a->period_to));
   q.Bind(9, a->explanation).Bind(10, EvidenceJson(a->evidence)).Bind(11, a->hits);
   q.Bind(12, a->assigned_to);
-  BindText(q, 13, a->resolution);
-  BindText(q, 14, a->resolution_reason);
+  q.BindTextOrNull(13, a->resolution);
+  q.BindTextOrNull(14, a->resolution_reason);
   q.Bind(15, a->resolved_by).Bind(16, a->created_at).Bind(17, a->updated_at);
   if (Status s = q.Exec(); !s.ok()) return s;
   alerts_.Stage(batch, std::move(a));
@@ -280,7 +275,7 @@ Status AmlStore::Put(WriteBatch& batch, std::shared_ptr<const AnswerChange> c) {
 Status AmlStore::Put(WriteBatch& batch, std::shared_ptr<const AmlRun> r) {
   Stmt& q = put_run_;
   q.Bind(1, r->id).Bind(2, DayText(r->date));
-  BindText(q, 3, r->brand);
+  q.BindTextOrNull(3, r->brand);
   q.Bind(4, int64_t{r->scheduled}).Bind(5, r->customers_checked).Bind(6, r->alerts_created);
   q.Bind(7, r->alerts_updated).Bind(8, r->skipped).Bind(9, r->elapsed_ms).Bind(10, r->started_at);
   if (Status s = q.Exec(); !s.ok()) return s;

@@ -102,11 +102,6 @@ CREATE TABLE duplicate_alerts(
 
 namespace {
 
-// Empty text is stored as NULL, and NULL reads back as empty.
-void BindText(Stmt& q, int i, std::string_view v) {
-  if (v.empty()) q.BindNull(i);
-  else q.Bind(i, v);
-}
 void BindDecimal(Stmt& q, int i, const std::optional<Decimal>& d) {
   if (d) q.Bind(i, d->ToString(2));
   else q.BindNull(i);
@@ -404,35 +399,35 @@ Status ClientStore::Put(WriteBatch& batch, std::shared_ptr<const ClientRecord> r
   Stmt& q = put_client_;
   q.Bind(1, r->id).Bind(2, r->uuid).Bind(3, r->customer_id).Bind(4, r->brand);
   q.Bind(5, Name(r->type));
-  BindText(q, 6, r->first_name);
-  BindText(q, 7, r->last_name);
-  BindText(q, 8, r->birth_date);
-  BindText(q, 9, r->birth_country);
-  BindText(q, 10, r->birth_city);
-  BindText(q, 11, r->nationality);
-  BindText(q, 12, r->gender);
+  q.BindTextOrNull(6, r->first_name);
+  q.BindTextOrNull(7, r->last_name);
+  q.BindTextOrNull(8, r->birth_date);
+  q.BindTextOrNull(9, r->birth_country);
+  q.BindTextOrNull(10, r->birth_city);
+  q.BindTextOrNull(11, r->nationality);
+  q.BindTextOrNull(12, r->gender);
   q.Bind(13, DocumentsJson(r->documents));
-  BindText(q, 14, r->address.empty() ? std::string() : AddressJson(r->address));
-  BindText(q, 15, r->phone);
-  BindText(q, 16, r->email);
-  BindText(q, 17, r->tax_residence_country);
-  BindText(q, 18, r->tin);
-  BindText(q, 19, r->source_of_funds);
-  BindText(q, 20, r->profession_category);
-  BindText(q, 21, r->annual_income_bracket);
+  q.BindTextOrNull(14, r->address.empty() ? std::string() : AddressJson(r->address));
+  q.BindTextOrNull(15, r->phone);
+  q.BindTextOrNull(16, r->email);
+  q.BindTextOrNull(17, r->tax_residence_country);
+  q.BindTextOrNull(18, r->tin);
+  q.BindTextOrNull(19, r->source_of_funds);
+  q.BindTextOrNull(20, r->profession_category);
+  q.BindTextOrNull(21, r->annual_income_bracket);
   q.Bind(22, int64_t{r->is_pep});
-  BindText(q, 23, r->pep_details);
+  q.BindTextOrNull(23, r->pep_details);
   BindDecimal(q, 24, r->risk_score_ai);
-  BindText(q, 25, r->kyc_answers);
+  q.BindTextOrNull(25, r->kyc_answers);
   q.Bind(26, int64_t{r->is_blocked});
-  BindText(q, 27, r->block_reason);
+  q.BindTextOrNull(27, r->block_reason);
   q.Bind(28, r->blocked_by).Bind(29, r->blocked_at);
   q.Bind(30, r->created_at).Bind(31, r->updated_at);
-  BindText(q, 32, r->kyc_answers_at);
+  q.BindTextOrNull(32, r->kyc_answers_at);
   q.Bind(33, Name(r->account_status));
-  BindText(q, 34, r->account_status_reason);
+  q.BindTextOrNull(34, r->account_status_reason);
   q.Bind(35, r->account_status_at).Bind(36, int64_t(r->account_hold));
-  BindText(q, 37, r->account_hold_reason);
+  q.BindTextOrNull(37, r->account_hold_reason);
   q.Bind(38, Name(r->bank_account_status));
   if (Status s = q.Exec(); !s.ok()) return s;
   clients_.Stage(batch, std::move(r));
@@ -499,11 +494,11 @@ Status ClientStore::Put(WriteBatch& batch, std::shared_ptr<const ComplianceRule>
 Status ClientStore::Put(WriteBatch& batch, std::shared_ptr<const DuplicateAlert> a) {
   Stmt& q = put_alert_;
   q.Bind(1, a->id).Bind(2, kAlertStatusNames[size_t(a->status)]).Bind(3, a->identity.type);
-  BindText(q, 4, a->identity.issuing_country);
+  q.BindTextOrNull(4, a->identity.issuing_country);
   q.Bind(5, a->identity.number).Bind(6, a->source).Bind(7, a->customer_id).Bind(8, a->brand);
   q.Bind(9, a->other_customer_id).Bind(10, a->other_brand).Bind(11, a->created_at);
   q.Bind(12, a->resolved_at).Bind(13, a->resolved_by);
-  BindText(q, 14, a->resolution);
+  q.BindTextOrNull(14, a->resolution);
   if (Status s = q.Exec(); !s.ok()) return s;
   alerts_.Stage(batch, std::move(a));
   return Status::Ok();

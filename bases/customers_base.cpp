@@ -5,7 +5,7 @@
 namespace kyc {
 namespace {
 
-const std::string kSchemaV1 = R"sql(
+const std::string kCustomersSchemaV1 = R"sql(
 CREATE TABLE customers(
   id INTEGER PRIMARY KEY,
   customer_id INTEGER NOT NULL,
@@ -56,7 +56,7 @@ Result<std::unique_ptr<CustomersBase>> CustomersBase::Open(const std::string& pa
                                                            boost::asio::any_io_executor writers,
                                                            const BaseOptions& options) {
   std::unique_ptr<CustomersBase> base(new CustomersBase());
-  const std::array<std::string_view, 1> migrations{kSchemaV1};
+  const std::array<std::string_view, 1> migrations{kCustomersSchemaV1};
   if (Status s = base->OpenFile(path, migrations, "customers", std::move(writers), options); !s.ok()) {
     return s;
   }

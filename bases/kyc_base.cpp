@@ -7,7 +7,7 @@ namespace kyc {
 namespace {
 
 // One entry per schema version; never edit a released entry, append a new one.
-const std::string kSchemaV1 = std::string(R"sql(
+const std::string kKycSchemaV1 = std::string(R"sql(
 CREATE TABLE templates(
   id INTEGER PRIMARY KEY,
   brand TEXT NOT NULL,
@@ -24,7 +24,7 @@ CREATE TABLE templates(
 );
 )sql") + std::string(kAuditSchema);
 
-const std::string kSchemaV2 = R"sql(
+const std::string kKycSchemaV2 = R"sql(
 CREATE TABLE profiles(
   id INTEGER PRIMARY KEY,
   customer_id INTEGER NOT NULL,
@@ -75,7 +75,7 @@ CREATE TABLE documents(
 )sql";
 
 // Foreign keys are checked through these; the loader and the writer never need them.
-const std::string kSchemaV3 = R"sql(
+const std::string kKycSchemaV3 = R"sql(
 CREATE INDEX steps_profile ON steps(profile_id);
 CREATE INDEX documents_profile ON documents(profile_id);
 CREATE INDEX documents_step ON documents(step_id);
@@ -89,7 +89,7 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
   std::unique_ptr<KycBase> base(new KycBase());
   base->profile_json_.set_max_bytes(options.profile_cache_bytes);
   const std::array<std::string_view, 9> migrations{
-      kSchemaV1,  kSchemaV2,    kSchemaV3,   kClientSchema,    kAmlSchema,
+      kKycSchemaV1,  kKycSchemaV2,    kKycSchemaV3,   kClientSchema,    kAmlSchema,
       kAccountSchema, kFundsSchema, kBankingSchema, kAuditChainSchema};
   if (Status s = base->OpenFile(path, migrations, "kyc", std::move(writers), options,
                                 &base->snapshot_mu_);

@@ -37,6 +37,10 @@ Stmt& Stmt::BindNull(int i) {
   return *this;
 }
 
+Stmt& Stmt::BindTextOrNull(int i, std::string_view v) {
+  return v.empty() ? BindNull(i) : Bind(i, v);
+}
+
 Result<bool> Stmt::Step() {
   if (bind_rc_ != SQLITE_OK) {
     int rc = bind_rc_;

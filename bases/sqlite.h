@@ -40,6 +40,8 @@ class Stmt {
   Stmt& Bind(int i, std::string_view v);
   Stmt& Bind(int i, const std::optional<int64_t>& v);
   Stmt& BindNull(int i);
+  // Empty text as NULL (optional text columns; NULL reads back as empty).
+  Stmt& BindTextOrNull(int i, std::string_view v);
 
   // Runs a statement that returns no rows, then resets it.
   [[nodiscard]] Status Exec();

@@ -6,7 +6,7 @@
 namespace kyc {
 namespace {
 
-const std::string kSchemaV1 = std::string(R"sql(
+const std::string kStaffSchemaV1 = std::string(R"sql(
 CREATE TABLE managers(
   id INTEGER PRIMARY KEY,
   login TEXT NOT NULL UNIQUE,
@@ -20,7 +20,7 @@ CREATE TABLE managers(
 )sql") + std::string(kAuditSchema);
 
 // Issue 15: roles by job function, and the approver of a four-eyes change in the audit.
-constexpr std::string_view kSchemaV2 = R"sql(
+constexpr std::string_view kStaffSchemaV2 = R"sql(
 ALTER TABLE managers ADD COLUMN roles TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN approved_by INTEGER;
 CREATE TABLE roles(
@@ -106,7 +106,7 @@ Result<std::unique_ptr<StaffBase>> StaffBase::Open(const std::string& path,
                                                    boost::asio::any_io_executor writers,
                                                    const BaseOptions& options) {
   std::unique_ptr<StaffBase> base(new StaffBase());
-  const std::array<std::string_view, 3> migrations{kSchemaV1, kSchemaV2, kAuditChainSchema};
+  const std::array<std::string_view, 3> migrations{kStaffSchemaV1, kStaffSchemaV2, kAuditChainSchema};
   if (Status s = base->OpenFile(path, migrations, "managers", std::move(writers), options); !s.ok()) {
     return s;
   }

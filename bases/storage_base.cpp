@@ -8,7 +8,7 @@ namespace kyc {
 namespace {
 
 // One entry per schema version; never edit a released entry, append a new one.
-constexpr std::string_view kSchemaV1 = R"sql(
+constexpr std::string_view kStorageSchemaV1 = R"sql(
 CREATE TABLE files(
   id INTEGER PRIMARY KEY,
   file_id TEXT NOT NULL UNIQUE,
@@ -86,7 +86,7 @@ Result<std::unique_ptr<StorageBase>> StorageBase::Open(const std::string& path,
                                                        boost::asio::any_io_executor writers,
                                                        const BaseOptions& options) {
   std::unique_ptr<StorageBase> base(new StorageBase());
-  const std::array<std::string_view, 1> migrations{kSchemaV1};
+  const std::array<std::string_view, 1> migrations{kStorageSchemaV1};
   if (Status s = base->OpenFile(path, migrations, "storage", std::move(writers), options); !s.ok()) {
     return s;
   }

@@ -172,7 +172,6 @@ Result<DepositPtr> FundsTxn::FailDeposit(int64_t id, const std::string& failure_
 }
 
 Status FundsTxn::Credit(Deposit& d) {
-  KycTxn& kyc = client_.kyc();
   if (!d.paid_currency.empty() && d.paid_currency != d.currency) {
     return Error(Code::kConflict, "deposit {} was paid in {}, not {}: fail it and refund", d.id,
                  d.paid_currency, d.currency);

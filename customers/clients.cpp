@@ -6,6 +6,7 @@
 
 #include "customers/field_rules.h"
 #include "customers/search_text.h"
+#include "protocol/utf8.h"
 
 namespace kyc {
 namespace {

@@ -11,12 +11,11 @@ namespace {
 
 constexpr size_t kMaxAnswers = 200;
 
-std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
 // A string member of a stored object, or "" (the columns were written by this code).
 std::string StringMember(const rapidjson::Value& obj, const char* key) {
   auto it = obj.FindMember(key);
-  return it != obj.MemberEnd() && it->value.IsString() ? std::string(View(it->value))
+  return it != obj.MemberEnd() && it->value.IsString() ? std::string(StringView(it->value))
                                                        : std::string();
 }
 
@@ -31,7 +30,7 @@ void ReadText(ParamReader& p, std::string_view field, size_t max_len, std::strin
     return;
   }
   if (!v->IsString()) return p.Fail(Error(Code::kBadRequest, "field '{}' must be a string", field));
-  std::string_view s = View(*v);
+  std::string_view s = StringView(*v);
   if (s.size() > max_len) {
     return p.Fail(Error(Code::kBadRequest, "field '{}' is longer than {} bytes", field, max_len));
   }
@@ -56,19 +55,19 @@ bool ReadMembers(ParamReader& p, std::string_view field, const rapidjson::Value&
                  const std::array<std::pair<std::string_view, std::string*>, N>& slots,
                  size_t max_len) {
   for (const auto& m : obj.GetObject()) {
-    std::string_view key = View(m.name);
+    std::string_view key = StringView(m.name);
     auto it = std::find_if(slots.begin(), slots.end(), [&](const auto& s) { return s.first == key; });
     if (it == slots.end()) {
       p.Fail(Error(Code::kBadRequest, "field '{}.{}' is not known", field, key));
       return false;
     }
     if (m.value.IsNull()) continue;
-    if (!m.value.IsString() || m.value.GetStringLength() > max_len || !AnyText(View(m.value))) {
+    if (!m.value.IsString() || m.value.GetStringLength() > max_len || !AnyText(StringView(m.value))) {
       p.Fail(Error(Code::kBadRequest, "field '{}.{}' must be a string of at most {} bytes", field,
                    key, max_len));
       return false;
     }
-    it->second->assign(View(m.value));
+    it->second->assign(StringView(m.value));
   }
   return true;
 }
@@ -163,7 +162,7 @@ void ReadAnswers(ParamReader& p, std::string& out) {
   }
   auto& alloc = merged.GetAllocator();
   for (const auto& m : v->GetObject()) {
-    std::string_view name = View(m.name);
+    std::string_view name = StringView(m.name);
     if (!IsAnswerName(name)) {
       return p.Fail(Error(Code::kBadRequest,
                           "field 'kyc_answers' has a name '{}' that is not [A-Za-z0-9_]{{1,64}}",
@@ -194,7 +193,7 @@ void ReadRiskScore(ParamReader& p, std::optional<Decimal>& out) {
     return;
   }
   std::optional<Decimal> d;
-  if (v->IsString()) d = Decimal::Parse(View(*v), 2);
+  if (v->IsString()) d = Decimal::Parse(StringView(*v), 2);
   if (!d || *d < Decimal{} || *d > *Decimal::Parse("999.99")) {
     return p.Fail(Status(Code::kBadRequest,
                          "field 'risk_score_ai' must be a decimal string from \"0.00\" to "
@@ -273,7 +272,7 @@ bool IsRequirableField(std::string_view name) {
 void ReadRecordFields(ParamReader& p, ClientRecord& rec) {
   if (const rapidjson::Value* v = p.Raw("type")) {
     std::optional<ClientType> t;
-    if (v->IsString()) t = ParseClientType(View(*v));
+    if (v->IsString()) t = ParseClientType(StringView(*v));
     if (!t) p.Fail(Status(Code::kBadRequest, "field 'type' must be one of regular, vip, corporate"));
     else rec.type = *t;
   }

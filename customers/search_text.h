@@ -12,7 +12,4 @@ namespace kyc {
 // nullopt when `text` is not valid UTF-8.
 std::optional<std::string> FoldForSearch(std::string_view text);
 
-// A lower-case ASCII copy (e-mail addresses are matched case-insensitively, exactly).
-std::string AsciiLower(std::string_view text);
-
 }  // namespace kyc

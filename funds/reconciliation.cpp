@@ -17,14 +17,6 @@
 namespace kyc {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // The provider's word for a payment's outcome, in ours.
 std::optional<std::string> NormalizeStatus(std::string_view text) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kWords{{
@@ -34,7 +26,7 @@ std::optional<std::string> NormalizeStatus(std::string_view text) {
       {"rejected", "failed"},     {"cancelled", "failed"},   {"canceled", "failed"},
       {"pending", "pending"},     {"processing", "pending"},
   }};
-  const std::string word = Lower(text);
+  const std::string word = AsciiLower(text);
   for (const auto& [from, to] : kWords) {
     if (word == from) return std::string(to);
   }
@@ -150,7 +142,7 @@ Result<std::vector<StatementRow>> ParseStatement(std::string_view csv) {
   const auto& header = cells.rows[0];
   for (size_t k = 0; k < kColumns.size(); ++k) {
     auto it = std::find_if(header.begin(), header.end(),
-                           [&](const std::string& h) { return Lower(h) == kColumns[k]; });
+                           [&](const std::string& h) { return AsciiLower(h) == kColumns[k]; });
     if (it == header.end()) {
       return Error(Code::kBadRequest,
                    "statement line {}: column '{}' is missing from the header (expected "

@@ -11,7 +11,6 @@
 namespace kyc::handlers {
 namespace {
 
-std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
 const AmlFlagInfo* ReadFlag(ParamReader& p) {
   std::string id = p.String("flag", 8);
@@ -43,7 +42,7 @@ int64_t ReadDate(ParamReader& p, int64_t now) {
 std::optional<Decimal> ParamDecimal(ParamReader& p, const rapidjson::Value& v,
                                     std::string_view name) {
   std::optional<Decimal> d;
-  if (v.IsString()) d = Decimal::Parse(View(v), 2);
+  if (v.IsString()) d = Decimal::Parse(StringView(v), 2);
   else if (v.IsInt64()) d = Decimal::FromInt(v.GetInt64());
   if (!d || *d > Decimal::MaxAmount()) {
     p.Fail(Error(Code::kBadRequest,
@@ -60,7 +59,7 @@ void ReadParams(ParamReader& p, AmlSubscription& s) {
   if (!v || !p.ok() || v->IsNull()) return;
   if (!v->IsObject()) return p.Fail(Status(Code::kBadRequest, "field 'params' must be an object"));
   for (const auto& m : v->GetObject()) {
-    std::string_view key = View(m.name);
+    std::string_view key = StringView(m.name);
     if (key == "x") {
       s.x = m.value.IsNull() ? std::nullopt : ParamDecimal(p, m.value, key);
     } else if (key == "percent") {
@@ -91,7 +90,7 @@ void ReadCustomerTypes(ParamReader& p, AmlSubscription& s) {
     return p.Fail(Status(Code::kBadRequest, "field 'customer_types' must be an array"));
   }
   for (const auto& t : v->GetArray()) {
-    auto type = t.IsString() ? ParseClientType(View(t)) : std::nullopt;
+    auto type = t.IsString() ? ParseClientType(StringView(t)) : std::nullopt;
     if (!type) {
       return p.Fail(
           Status(Code::kBadRequest, "field 'customer_types' must list regular, vip or corporate"));
@@ -149,7 +148,7 @@ Result<std::string> MngSetAmlQuestionMap(Call& c) {
   AmlQuestionMap next;
   if (before) next = *before;
   for (const auto& m : map->GetObject()) {
-    std::string_view name = View(m.name);
+    std::string_view name = StringView(m.name);
     auto q = ParseAmlQuestion(name);
     if (!q) {
       return Error(Code::kBadRequest,
@@ -162,13 +161,13 @@ Result<std::string> MngSetAmlQuestionMap(Call& c) {
       next.names[size_t(*q)].clear();
       continue;
     }
-    if (!m.value.IsString() || !IsAnswerName(View(m.value))) {
+    if (!m.value.IsString() || !IsAnswerName(StringView(m.value))) {
       return Error(Code::kBadRequest,
                    "field 'map.{}' must be an answer name [A-Za-z0-9_]{{1,64}} or null (the "
                    "default)",
                    name);
     }
-    next.names[size_t(*q)] = std::string(View(m.value));
+    next.names[size_t(*q)] = std::string(StringView(m.value));
   }
   auto after = std::make_shared<AmlQuestionMap>(next);
   after->id = before ? before->id : aml.store().staged_question_maps().StagedNextId();

@@ -52,9 +52,9 @@ Result<std::string> Added(Call& c, const NewBankAccount& a) {
   return BankAccountJson(**r);
 }
 
-using Step = Result<BankAccountPtr> (BankAccountTxn::*)(int64_t, int64_t, const std::string&);
+using BankAccountStep = Result<BankAccountPtr> (BankAccountTxn::*)(int64_t, int64_t, const std::string&);
 
-Result<std::string> Decide(Call& c, std::string_view field, bool required, Step step) {
+Result<std::string> DecideBankAccount(Call& c, std::string_view field, bool required, BankAccountStep step) {
   ParamReader p(c.params);
   int64_t id = p.Int("id");
   std::string text = required ? ReadText(p, field) : p.OptString(field, 2000).value_or("");
@@ -92,11 +92,11 @@ Result<std::string> MngAddBankAccount(Call& c) {
 }
 
 Result<std::string> MngApproveBankAccount(Call& c) {
-  return Decide(c, "comment", false, &BankAccountTxn::Verify);
+  return DecideBankAccount(c, "comment", false, &BankAccountTxn::Verify);
 }
 
 Result<std::string> MngRejectBankAccount(Call& c) {
-  return Decide(c, "reason", true, &BankAccountTxn::Reject);
+  return DecideBankAccount(c, "reason", true, &BankAccountTxn::Reject);
 }
 
 Result<std::string> MngGetBankAccounts(Call& c) {

@@ -4,10 +4,11 @@
 
 #include "handlers/handlers.h"
 
-namespace kyc {
+namespace kyc::handlers {
 namespace {
 
-using namespace handlers;
+// In the handlers' namespace, so each row names its handler unqualified (a using-directive
+// would leak into the other files of a unity build).
 
 constexpr HandlerBinding kBindings[] = {
   {"Ping", Ping},
@@ -129,7 +130,12 @@ static_assert(BindingsMatchTable(),
               "exactly the kWrite | kSlow commands have a prepare stage");
 
 }  // namespace
+}  // namespace kyc::handlers
 
-const HandlerBinding& BindingOf(const CommandSpec& spec) { return kBindings[IndexOf(spec)]; }
+namespace kyc {
+
+const HandlerBinding& BindingOf(const CommandSpec& spec) {
+  return handlers::kBindings[IndexOf(spec)];
+}
 
 }  // namespace kyc

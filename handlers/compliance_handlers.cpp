@@ -10,7 +10,6 @@
 namespace kyc::handlers {
 namespace {
 
-std::string_view View(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
 // An optional EUR amount (≥ 0, at most 2 fraction digits); null or absent → none.
 std::optional<Decimal> ReadEur(ParamReader& p, std::string_view field) {
@@ -51,19 +50,19 @@ void ReadRuleFields(ParamReader& p, ComplianceRule& r, bool create) {
     }
     if (when->IsObject()) {
       for (const auto& m : when->GetObject()) {
-        std::string_view key = View(m.name);
+        std::string_view key = StringView(m.name);
         if (key == "is_pep" && m.value.IsBool()) {
           r.when_is_pep = m.value.GetBool();
         } else if (key == "min_risk_score_ai" && m.value.IsString() &&
-                   Decimal::Parse(View(m.value), 2)) {
-          r.when_min_risk_score_ai = Decimal::Parse(View(m.value), 2);
+                   Decimal::Parse(StringView(m.value), 2)) {
+          r.when_min_risk_score_ai = Decimal::Parse(StringView(m.value), 2);
         } else if (key == "types" && m.value.IsArray()) {
           for (const auto& t : m.value.GetArray()) {
-            if (!t.IsString() || !ParseClientType(View(t))) {
+            if (!t.IsString() || !ParseClientType(StringView(t))) {
               return p.Fail(Status(Code::kBadRequest,
                                    "field 'when.types' must list regular, vip or corporate"));
             }
-            r.when_types.emplace_back(View(t));
+            r.when_types.emplace_back(StringView(t));
           }
         } else {
           return p.Fail(Error(Code::kBadRequest,
@@ -79,12 +78,12 @@ void ReadRuleFields(ParamReader& p, ComplianceRule& r, bool create) {
     if (!fields->IsNull()) {
       if (!fields->IsArray()) return p.Fail(Status(Code::kBadRequest, "field 'fields' must be an array"));
       for (const auto& f : fields->GetArray()) {
-        if (!f.IsString() || !IsRequirableField(View(f))) {
+        if (!f.IsString() || !IsRequirableField(StringView(f))) {
           return p.Fail(Status(Code::kBadRequest,
                                "field 'fields' must list client record fields such as tin, "
                                "source_of_funds, address, documents"));
         }
-        r.fields.emplace_back(View(f));
+        r.fields.emplace_back(StringView(f));
       }
     }
   }

@@ -44,10 +44,10 @@ Result<std::string> Requested(Call& c, const NewWithdrawal& w) {
   return o.Take();
 }
 
-using Step = Result<WithdrawalPtr> (WithdrawalTxn::*)(int64_t, const std::string&);
+using WithdrawalStep = Result<WithdrawalPtr> (WithdrawalTxn::*)(int64_t, const std::string&);
 
 // A finance step on one withdrawal taking one text field.
-Result<std::string> Decide(Call& c, std::string_view field, bool free_text, Step step) {
+Result<std::string> DecideWithdrawal(Call& c, std::string_view field, bool free_text, WithdrawalStep step) {
   ParamReader p(c.params);
   int64_t id = p.Int("id");
   std::string text = free_text ? ReadText(p, field) : p.String(field, 128);
@@ -97,15 +97,15 @@ Result<std::string> MngApproveWithdrawal(Call& c) {
 }
 
 Result<std::string> MngRejectWithdrawal(Call& c) {
-  return Decide(c, "reason", true, &WithdrawalTxn::Reject);
+  return DecideWithdrawal(c, "reason", true, &WithdrawalTxn::Reject);
 }
 
 Result<std::string> MngMarkWithdrawalPaid(Call& c) {
-  return Decide(c, "voucher", false, &WithdrawalTxn::MarkPaid);
+  return DecideWithdrawal(c, "voucher", false, &WithdrawalTxn::MarkPaid);
 }
 
 Result<std::string> MngFailWithdrawal(Call& c) {
-  return Decide(c, "failure_code", false, &WithdrawalTxn::Fail);
+  return DecideWithdrawal(c, "failure_code", false, &WithdrawalTxn::Fail);
 }
 
 Result<std::string> MngGetWithdrawals(Call& c) {

@@ -174,7 +174,7 @@ RowPage<Profile> ProfileSet::List(const ProfileFilter& f) const {
   };
   auto get = [&](int64_t id) { return LockedGet(id); };
   static const IdSet kEmpty;
-  static const IdList kNoProfiles;
+  static const IdList kNoProfiles{};
   std::shared_lock lock(mutex());
   if (f.customer_id) {
     auto it = by_customer_.find(*f.customer_id);

@@ -53,6 +53,11 @@ Status ParseJson(std::string_view json, rapidjson::Document& doc,
 
 std::string ToJsonText(const rapidjson::Value& v);
 
+// A string value's bytes (it may hold NULs); `v` must be a string.
+inline std::string_view StringView(const rapidjson::Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
+
 // Reads typed fields of a params object. The first error wins; Finish() also reports a
 // field the command does not take, so a typo never goes unnoticed.
 class ParamReader {

@@ -61,4 +61,12 @@ std::string ForMessage(std::string_view text, size_t max) {
   return out + "…";
 }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace kyc

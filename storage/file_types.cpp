@@ -32,14 +32,6 @@ constexpr std::array<Accepted, 5> kAccepted{{
     {"csv", "text/csv", ""sv, "a CSV text", ""},
 }};
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return out;
-}
-
 bool HasControl(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char ch) {
     auto c = static_cast<unsigned char>(ch);
@@ -74,7 +66,7 @@ Result<FileType> CheckUpload(std::string_view original_name, std::string_view by
                  "file '{}' has no extension; accepted types are pdf, png, jpg, jpeg and csv",
                  base);
   }
-  std::string ext = Lower(raw.substr(dot + 1));
+  std::string ext = AsciiLower(raw.substr(dot + 1));
   for (const Accepted& a : kAccepted) {
     if (a.ext != ext) continue;
     if (a.signature.empty()) {  // text: UTF-8 with no control character but tab and newlines

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "protocol/utf8.h"
+
 namespace kyc {
 namespace {
 
@@ -16,7 +18,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-char LowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Text from the request as an error message quotes it: at most 100 bytes, every byte
 // outside printable ASCII shown as '?', so the error body stays valid JSON text.
@@ -25,12 +26,6 @@ std::string Quote(std::string_view s) {
   for (char& c : out) {
     if (c < 0x20 || c >= 0x7F) c = '?';
   }
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), LowerChar);
   return out;
 }
 
@@ -57,7 +52,7 @@ struct HeaderValue {
 Result<HeaderValue> ParseHeaderValue(std::string_view header, std::string_view value) {
   HeaderValue out;
   size_t semi = value.find(';');
-  out.type = Lower(Trim(value.substr(0, semi)));
+  out.type = AsciiLower(Trim(value.substr(0, semi)));
   size_t i = semi == std::string_view::npos ? value.size() : semi + 1;
   while (i < value.size()) {
     while (i < value.size() && (IsSpace(value[i]) || value[i] == ';')) ++i;
@@ -68,7 +63,7 @@ Result<HeaderValue> ParseHeaderValue(std::string_view header, std::string_view v
       return Error(Code::kBadRequest, "multipart: {} has a parameter without a value: '{}'",
                    header, Quote(Trim(bare)));
     }
-    std::string name = Lower(Trim(value.substr(i, eq - i)));
+    std::string name = AsciiLower(Trim(value.substr(i, eq - i)));
     i = eq + 1;
     while (i < value.size() && IsSpace(value[i])) ++i;
     std::string param;
@@ -161,7 +156,7 @@ Result<std::vector<RawHeader>> ReadHeaders(std::string_view body, size_t* pos) {
     if (colon == std::string_view::npos || colon == 0) {
       return Error(Code::kBadRequest, "multipart: malformed part header line (no ':')");
     }
-    headers.push_back(RawHeader{Lower(Trim(line.substr(0, colon))),
+    headers.push_back(RawHeader{AsciiLower(Trim(line.substr(0, colon))),
                                 std::string(Trim(line.substr(colon + 1)))});
   }
 }

@@ -14,7 +14,7 @@
 namespace kyc::itest {
 namespace {
 
-constexpr std::string_view kBrand = "bo";
+constexpr std::string_view kBoBrand = "bo";
 constexpr std::string_view kPassword = "staff-pass-word-1";
 
 std::unique_ptr<TcpClient> LoggedIn(const ServerProcess& server, std::string_view login) {
@@ -33,19 +33,19 @@ std::unique_ptr<TcpClient> Staff(const ServerProcess& server, TcpClient& admin,
   return LoggedIn(server, login);
 }
 
-// A customer of kBrand whose level-1 step is submitted (and approved, with `approve`).
+// A customer of kBoBrand whose level-1 step is submitted (and approved, with `approve`).
 int64_t StepOf(TcpClient& staff, const ServerProcess& server, int64_t customer, bool submit,
                bool approve) {
-  CallOk(staff, "MngAddCustomer", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", customer, kBrand));
+  CallOk(staff, "MngAddCustomer", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", customer, kBoBrand));
   auto req = CallOk(staff, "MngRequireKycStep",
-                    fmt::format(R"({{"customer_id":{},"brand":"{}","code":"id"}})", customer, kBrand));
+                    fmt::format(R"({{"customer_id":{},"brand":"{}","code":"id"}})", customer, kBoBrand));
   const int64_t step = IntField(req["step"], "id");
   auto req2 = CallOk(staff, "MngRequireKycStep",
-                     fmt::format(R"({{"customer_id":{},"brand":"{}","code":"poa"}})", customer, kBrand));
+                     fmt::format(R"({{"customer_id":{},"brand":"{}","code":"poa"}})", customer, kBoBrand));
   const int64_t step2 = IntField(req2["step"], "id");
   if (submit) {
     auto client = ConnectTcp(server);
-    CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(staff, customer, kBrand)));
+    CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(staff, customer, kBoBrand)));
     CallOk(*client, "KycSubmitStep", fmt::format(R"({{"id":{},"answers":{{}}}})", step));
     if (approve) CallOk(*client, "KycSubmitStep", fmt::format(R"({{"id":{},"answers":{{}}}})", step2));
   }
@@ -58,15 +58,15 @@ int64_t StepOf(TcpClient& staff, const ServerProcess& server, int64_t customer, 
 
 std::string AccountStatus(TcpClient& staff, int64_t customer) {
   return StrField(CallOk(staff, "MngGetCustomer",
-                         fmt::format(R"({{"customer_id":{},"brand":"{}"}})", customer, kBrand)),
+                         fmt::format(R"({{"customer_id":{},"brand":"{}"}})", customer, kBoBrand)),
                   "account_status");
 }
 
 void Templates(TcpClient& admin) {
   CallOk(admin, "MngAddKycStepTemplate",
-         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kBrand));
+         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kBoBrand));
   CallOk(admin, "MngAddKycStepTemplate",
-         fmt::format(R"({{"brand":"{}","code":"poa","name":"Address","level":2}})", kBrand));
+         fmt::format(R"({{"brand":"{}","code":"poa","name":"Address","level":2}})", kBoBrand));
 }
 
 }  // namespace
@@ -84,10 +84,10 @@ TEST_CASE_FIXTURE(RunningServer, "back office over TCP: each account status agai
   StepOf(*admin, server, 5, true, true);                                // restricted
   CallOk(*admin, "MngSetAccountStatus",
          fmt::format(R"({{"customer_id":5,"brand":"{}","status":"restricted","reason":"expired proof of address"}})",
-                     kBrand));
+                     kBoBrand));
   StepOf(*admin, server, 6, true, true);                                // closed
   auto asked = CallOk(*admin, "MngSetAccountStatus",
-                      fmt::format(R"({{"customer_id":6,"brand":"{}","status":"closed","reason":"fraud"}})", kBrand));
+                      fmt::format(R"({{"customer_id":6,"brand":"{}","status":"closed","reason":"fraud"}})", kBoBrand));
   CallOk(*second, "MngApproveRequest",
          fmt::format(R"({{"id":{}}})", IntField(asked["request"], "id")));
 
@@ -105,7 +105,7 @@ TEST_CASE_FIXTURE(RunningServer, "back office over TCP: each account status agai
     for (size_t o = 0; o < ops.size(); ++o) {
       auto r = CallOk(*admin, "MngCheckKycOperation",
                       fmt::format(R"({{"customer_id":{},"brand":"{}","operation":"{}"}})", c + 1,
-                                  kBrand, ops[o]));
+                                  kBoBrand, ops[o]));
       CAPTURE(statuses[c]);
       CAPTURE(ops[o]);
       const std::string reason = StrField(r, "reason");
@@ -116,11 +116,11 @@ TEST_CASE_FIXTURE(RunningServer, "back office over TCP: each account status agai
     }
   }
   auto w = CallOk(*admin, "MngCheckKycOperation",
-                  fmt::format(R"({{"customer_id":5,"brand":"{}","operation":"withdrawal"}})", kBrand));
+                  fmt::format(R"({{"customer_id":5,"brand":"{}","operation":"withdrawal"}})", kBoBrand));
   CHECK(StrField(w, "reason") == "account restricted (expired proof of address): withdrawal not allowed");
   // The history of customer 6, oldest first, the closure naming both people.
   auto history = CallOk(*admin, "MngGetAccountStatusHistory",
-                        fmt::format(R"({{"customer_id":6,"brand":"{}"}})", kBrand));
+                        fmt::format(R"({{"customer_id":6,"brand":"{}"}})", kBoBrand));
   const auto& items = history["items"];
   REQUIRE(items.Size() >= 2);
   const auto& last = items[items.Size() - 1];
@@ -136,11 +136,11 @@ TEST_CASE_FIXTURE(RunningServer, "back office over REST: a restricted client is 
   auto second = Staff(server, *admin, "compliance2", R"(["compliance"])", "SESSION_MANAGER");
   StepOf(*admin, server, 7, true, true);
   auto http = HttpWithToken(server, AdminHttpToken(server));
-  HttpResponse r = http->Request("POST", fmt::format("/manager/customers/{}/7/status", kBrand),
+  HttpResponse r = http->Request("POST", fmt::format("/manager/customers/{}/7/status", kBoBrand),
                                  R"({"status":"restricted","reason":"chargeback review"})");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   CHECK(StrField(Json(r.body), "account_status") == "restricted");
-  auto client = HttpWithToken(server, ClientToken(*admin, 7, kBrand));
+  auto client = HttpWithToken(server, ClientToken(*admin, 7, kBoBrand));
   HttpResponse up = UploadFile(*client, "passport.pdf", PdfBytes("bo"));
   CHECK(up.status == 403);
   CHECK(ErrorMessage(up.body).find("account restricted (chargeback review): upload_documents not allowed") !=
@@ -148,7 +148,7 @@ TEST_CASE_FIXTURE(RunningServer, "back office over REST: a restricted client is 
   CHECK(client->Request("GET", "/client/kyc/profile").status == 200);  // client_area stays
 
   // Lifting: a request, refused to its initiator, approved by the second person.
-  r = http->Request("POST", fmt::format("/manager/customers/{}/7/status", kBrand),
+  r = http->Request("POST", fmt::format("/manager/customers/{}/7/status", kBoBrand),
                     R"({"status":"active","reason":"review done"})");
   REQUIRE(r.status == 200);
   auto pending = Json(r.body);
@@ -180,7 +180,7 @@ TEST_CASE_FIXTURE(RunningServer, "back office over REST: a restricted client is 
   auto managers = Json(http->Request("GET", "/manager/kyc/audit?entity=manager").body);
   CHECK(managers["items"].Size() >= 2);
   // The status permissions routes.
-  HttpResponse perms = http->Request("GET", fmt::format("/manager/accounts/status-permissions/{}", kBrand));
+  HttpResponse perms = http->Request("GET", fmt::format("/manager/accounts/status-permissions/{}", kBoBrand));
   CHECK(perms.status == 200);
   CHECK(Json(perms.body)["items"].Size() == 6);
 }
@@ -216,11 +216,11 @@ TEST_CASE_FIXTURE(RunningServer, "back office over TCP: stale requests and self-
   auto second = Staff(server, *admin, "second", R"(["compliance"])", "SESSION_MANAGER");
   StepOf(*admin, server, 8, false, false);
   CallOk(*admin, "MngBlockCustomer",
-         fmt::format(R"({{"customer_id":8,"brand":"{}","reason":"chargebacks"}})", kBrand));
+         fmt::format(R"({{"customer_id":8,"brand":"{}","reason":"chargebacks"}})", kBoBrand));
   auto a = CallOk(*admin, "MngUnblockCustomer",
-                  fmt::format(R"({{"customer_id":8,"brand":"{}","reason":"paid"}})", kBrand));
+                  fmt::format(R"({{"customer_id":8,"brand":"{}","reason":"paid"}})", kBoBrand));
   auto b = CallOk(*admin, "MngUnblockCustomer",
-                  fmt::format(R"({{"customer_id":8,"brand":"{}","reason":"paid, again"}})", kBrand));
+                  fmt::format(R"({{"customer_id":8,"brand":"{}","reason":"paid, again"}})", kBoBrand));
   CallFails(*admin, "MngApproveRequest", fmt::format(R"({{"id":{}}})", IntField(a["request"], "id")),
             Code::kForbidden);
   auto done = CallOk(*second, "MngApproveRequest",

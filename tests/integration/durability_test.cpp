@@ -17,11 +17,6 @@
 namespace kyc::itest {
 namespace {
 
-std::string TemplateParams(std::string_view code) {
-  return fmt::format(R"({{"brand":"acme","code":"{}","name":"Template {}","level":1}})", code,
-                     code);
-}
-
 // Every template of the server as {code → name}.
 std::map<std::string, std::string> TemplatesByCode(TcpClient& c) {
   Reply r = MustCall(c, "MngGetKycStepTemplates", R"({"limit":1000})");
@@ -142,7 +137,7 @@ TEST_CASE("kill -9 keeps every acknowledged write") {
       ++missing;
       continue;
     }
-    CHECK(it->second == "Template " + code);
+    CHECK(it->second == "Step " + code);
   }
   CHECK_MESSAGE(missing == 0, missing << " of " << acked.size() << " acknowledged writes lost");
   // A write in flight at the kill may have committed; nothing else may appear.

@@ -18,20 +18,20 @@
 namespace kyc::itest {
 namespace {
 
-constexpr std::string_view kBrand = "fx";
+constexpr std::string_view kFxBrand = "fx";
 constexpr std::string_view kCardSecret = "card-secret-0123456789";
 constexpr std::string_view kBankSecret = "bank-secret-0123456789";
 
-// Customer `id` of kBrand named Ann Lee, KYC level 1 approved.
+// Customer `id` of kFxBrand named Ann Lee, KYC level 1 approved.
 void ApprovedCustomer(const ServerProcess& server, TcpClient& staff, int64_t id) {
   CallOk(staff, "MngAddCustomer",
          fmt::format(R"({{"customer_id":{},"brand":"{}","first_name":"Ann","last_name":"Lee"}})", id,
-                     kBrand));
+                     kFxBrand));
   auto req = CallOk(staff, "MngRequireKycStep",
-                    fmt::format(R"({{"customer_id":{},"brand":"{}","code":"id"}})", id, kBrand));
+                    fmt::format(R"({{"customer_id":{},"brand":"{}","code":"id"}})", id, kFxBrand));
   const int64_t step = IntField(req["step"], "id");
   auto client = ConnectTcp(server);
-  CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(staff, id, kBrand)));
+  CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(staff, id, kFxBrand)));
   CallOk(*client, "KycSubmitStep", fmt::format(R"({{"id":{},"answers":{{}}}})", step));
   CallOk(staff, "MngApproveKycStep", fmt::format(R"({{"id":{}}})", step));
 }
@@ -43,7 +43,7 @@ HttpResponse Callback(HttpClient& http, std::string_view channel, std::string_vi
 }
 
 std::string Balance(TcpClient& staff, int64_t id, std::string_view currency) {
-  auto b = CallOk(staff, "MngGetBalances", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", id, kBrand));
+  auto b = CallOk(staff, "MngGetBalances", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", id, kFxBrand));
   for (const auto& item : b["items"].GetArray()) {
     if (StrField(item, "currency") == currency) return StrField(item, "balance");
   }
@@ -55,20 +55,20 @@ std::string Balance(TcpClient& staff, int64_t id, std::string_view currency) {
 TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with signed callbacks") {
   auto admin = AdminClient(server);
   CallOk(*admin, "MngAddKycStepTemplate",
-         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kBrand));
+         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kFxBrand));
   CallOk(*admin, "MngSetPaymentChannel",
          fmt::format(R"({{"brand":"{}","code":"card-fx","name":"Cards","kind":"card",)"
                      R"("currencies":["EUR"],"min_amount":"10","max_amount":"5000",)"
                      R"("callback_secret":"{}"}})",
-                     kBrand, kCardSecret));
+                     kFxBrand, kCardSecret));
   CallOk(*admin, "MngSetPaymentChannel",
          fmt::format(R"({{"brand":"{}","code":"bank-fx","name":"Bank transfer",)"
                      R"("kind":"bank_transfer","currencies":["THB"],"min_amount":"100",)"
                      R"("max_amount":"1000000","callback_secret":"{}"}})",
-                     kBrand, kBankSecret));
+                     kFxBrand, kBankSecret));
   ApprovedCustomer(server, *admin, 1);
   auto http = HttpWithToken(server, AdminHttpToken(server));
-  auto client = HttpWithToken(server, ClientToken(*admin, 1, kBrand));
+  auto client = HttpWithToken(server, ClientToken(*admin, 1, kFxBrand));
   HttpClient psp("127.0.0.1", server.http_port());
 
   // 1. The client asks; the provider reports success: the balance and the transaction follow.
@@ -85,9 +85,9 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   CHECK(StrField(Json(cb.body)["deposit"], "status") == "succeeded");
   CHECK_FALSE(Json(cb.body)["repeat"].GetBool());
   CHECK(Balance(*admin, 1, "EUR") == "100.00");
-  auto txs = CallOk(*admin, "MngGetTransactions", fmt::format(R"({{"customer_id":1,"brand":"{}"}})", kBrand));
+  auto txs = CallOk(*admin, "MngGetTransactions", fmt::format(R"({{"customer_id":1,"brand":"{}"}})", kFxBrand));
   CHECK(IntField(txs, "total") == 1);
-  auto ledger = CallOk(*admin, "MngGetLedger", fmt::format(R"({{"customer_id":1,"brand":"{}"}})", kBrand));
+  auto ledger = CallOk(*admin, "MngGetLedger", fmt::format(R"({{"customer_id":1,"brand":"{}"}})", kFxBrand));
   REQUIRE(IntField(ledger, "total") == 1);
   CHECK(StrField(ledger["items"][0], "ref") == fmt::format("deposit:{}", d1));
 
@@ -100,7 +100,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   // 3. A bad or missing signature: 401, nothing changes.
   auto d2 = CallOk(*admin, "MngAddDeposit",
                    fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"50",)"
-                               R"("currency":"EUR"}})", kBrand));
+                               R"("currency":"EUR"}})", kFxBrand));
   const int64_t id2 = IntField(d2, "id");
   const std::string ok2 = fmt::format(
       R"({{"deposit_id":{},"psp_order_id":"ord-2","status":"succeeded","amount":"50",)"
@@ -113,7 +113,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   // 4. Failed: the failure code is kept and the client sees it.
   auto d3 = CallOk(*admin, "MngAddDeposit",
                    fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"20",)"
-                               R"("currency":"EUR"}})", kBrand));
+                               R"("currency":"EUR"}})", kFxBrand));
   cb = Callback(psp, "card-fx", kCardSecret,
                 fmt::format(R"({{"deposit_id":{},"psp_order_id":"ord-3","status":"failed",)"
                             R"("amount":"20","currency":"EUR","failure_code":"card_declined"}})",
@@ -130,7 +130,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
             .status == 400);
   auto d6 = CallOk(*admin, "MngAddDeposit",
                    fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"50",)"
-                               R"("currency":"EUR"}})", kBrand));
+                               R"("currency":"EUR"}})", kFxBrand));
   HttpResponse stolen = Callback(psp, "card-fx", kCardSecret,
                                  fmt::format(R"({{"deposit_id":{},"psp_order_id":"ord-1","status":"pending",)"
                                              R"("amount":"50","currency":"EUR"}})", IntField(d6, "id")));
@@ -143,7 +143,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   // 5. The second channel: a payer who is not the holder goes to review; finance confirms.
   auto d4 = CallOk(*admin, "MngAddDeposit",
                    fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"bank-fx","amount":"3500",)"
-                               R"("currency":"THB","eur_amount":"90.00"}})", kBrand));
+                               R"("currency":"THB","eur_amount":"90.00"}})", kFxBrand));
   cb = Callback(psp, "bank-fx", kBankSecret,
                 fmt::format(R"({{"deposit_id":{},"psp_order_id":"tx-9","status":"succeeded",)"
                             R"("amount":"3500","currency":"THB","payer_name":"Bob Smith"}})",
@@ -160,7 +160,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
   // An amount that differs goes to review too; finance fails it.
   auto d5 = CallOk(*admin, "MngAddDeposit",
                    fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"30",)"
-                               R"("currency":"EUR"}})", kBrand));
+                               R"("currency":"EUR"}})", kFxBrand));
   cb = Callback(psp, "card-fx", kCardSecret,
                 fmt::format(R"({{"deposit_id":{},"psp_order_id":"ord-5","status":"succeeded",)"
                             R"("amount":"300","currency":"EUR","payer_name":"Ann Lee"}})",
@@ -180,32 +180,32 @@ TEST_CASE_FIXTURE(RunningServer, "funds over REST: deposits on two channels with
                                    IntField(d5, "id")));
   CHECK(StrField(failed, "status") == "failed");
   CHECK(Balance(*admin, 1, "EUR") == "150.00");
-  auto listed = CallOk(*admin, "MngGetDeposits", fmt::format(R"({{"brand":"{}","status":"failed"}})", kBrand));
+  auto listed = CallOk(*admin, "MngGetDeposits", fmt::format(R"({{"brand":"{}","status":"failed"}})", kFxBrand));
   CHECK(IntField(listed, "total") == 2);
   // The fund workflows' transaction ids are theirs alone.
   CallFails(*admin, "MngAddTransaction",
             fmt::format(R"({{"customer_id":1,"brand":"{}","type":"deposit","amount":"1.00",)"
-                        R"("currency":"EUR","eur_amount":"1.00","external_id":"deposit:999"}})", kBrand),
+                        R"("currency":"EUR","eur_amount":"1.00","external_id":"deposit:999"}})", kFxBrand),
             Code::kBadRequest);
 
   // Refusals, with the reason.
   CallFails(*admin, "MngAddDeposit",
             fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"10",)"
-                        R"("currency":"USD"}})", kBrand), Code::kBadRequest);
+                        R"("currency":"USD"}})", kFxBrand), Code::kBadRequest);
   CallFails(*admin, "MngAddDeposit",
             fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx","amount":"9000",)"
-                        R"("currency":"EUR"}})", kBrand), Code::kBadRequest);
+                        R"("currency":"EUR"}})", kFxBrand), Code::kBadRequest);
   CallFails(*admin, "MngAddDeposit",
             fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"nope","amount":"10",)"
-                        R"("currency":"EUR"}})", kBrand), Code::kNotFound);
+                        R"("currency":"EUR"}})", kFxBrand), Code::kNotFound);
   CallFails(*admin, "MngAddDeposit",
             fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"bank-fx","amount":"500",)"
-                        R"("currency":"THB"}})", kBrand), Code::kBadRequest);  // eur_amount
+                        R"("currency":"THB"}})", kFxBrand), Code::kBadRequest);  // eur_amount
   CallOk(*admin, "MngSetAccountStatus",
-         fmt::format(R"({{"customer_id":1,"brand":"{}","status":"restricted","reason":"review"}})", kBrand));
+         fmt::format(R"({{"customer_id":1,"brand":"{}","status":"restricted","reason":"review"}})", kFxBrand));
   std::string why = CallFails(*admin, "MngAddDeposit",
                               fmt::format(R"({{"customer_id":1,"brand":"{}","channel":"card-fx",)"
-                                          R"("amount":"10","currency":"EUR"}})", kBrand),
+                                          R"("amount":"10","currency":"EUR"}})", kFxBrand),
                               Code::kConflict);
   CHECK(why.find("account restricted (review): deposit not allowed") != std::string::npos);
   CHECK(client->Request("POST", "/client/deposits",
@@ -225,19 +225,19 @@ void FundedCustomer(const ServerProcess& server, TcpClient& admin, HttpClient& p
                     std::string_view eur) {
   CallOk(admin, "MngAddCustomer",
          fmt::format(R"({{"customer_id":{},"brand":"{}","first_name":"Ann","last_name":"Lee"}})", id,
-                     kBrand));
+                     kFxBrand));
   auto client = ConnectTcp(server);
-  CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(admin, id, kBrand)));
+  CallOk(*client, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(admin, id, kFxBrand)));
   for (std::string_view code : {"id", "poa"}) {
     auto req = CallOk(admin, "MngRequireKycStep",
-                      fmt::format(R"({{"customer_id":{},"brand":"{}","code":"{}"}})", id, kBrand, code));
+                      fmt::format(R"({{"customer_id":{},"brand":"{}","code":"{}"}})", id, kFxBrand, code));
     const int64_t step = IntField(req["step"], "id");
     CallOk(*client, "KycSubmitStep", fmt::format(R"({{"id":{},"answers":{{}}}})", step));
     CallOk(admin, "MngApproveKycStep", fmt::format(R"({{"id":{}}})", step));
   }
   auto d = CallOk(admin, "MngAddDeposit",
                   fmt::format(R"({{"customer_id":{},"brand":"{}","channel":"card-fx","amount":"{}",)"
-                              R"("currency":"EUR"}})", id, kBrand, eur));
+                              R"("currency":"EUR"}})", id, kFxBrand, eur));
   HttpResponse cb = Callback(psp, "card-fx", kCardSecret,
                              fmt::format(R"({{"deposit_id":{},"psp_order_id":"fund-{}","status":"succeeded",)"
                                          R"("amount":"{}","currency":"EUR","payer_name":"Ann Lee"}})",
@@ -256,26 +256,26 @@ std::unique_ptr<TcpClient> Finance(const ServerProcess& server, TcpClient& admin
 
 void Channels(TcpClient& admin) {
   CallOk(admin, "MngAddKycStepTemplate",
-         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kBrand));
+         fmt::format(R"({{"brand":"{}","code":"id","name":"Identity","level":1}})", kFxBrand));
   CallOk(admin, "MngAddKycStepTemplate",
-         fmt::format(R"({{"brand":"{}","code":"poa","name":"Address","level":2}})", kBrand));
+         fmt::format(R"({{"brand":"{}","code":"poa","name":"Address","level":2}})", kFxBrand));
   CallOk(admin, "MngSetPaymentChannel",
          fmt::format(R"({{"brand":"{}","code":"card-fx","name":"Cards","kind":"card",)"
                      R"("currencies":["EUR"],"min_amount":"1","max_amount":"100000",)"
-                     R"("withdrawals":false,"callback_secret":"{}"}})", kBrand, kCardSecret));
+                     R"("withdrawals":false,"callback_secret":"{}"}})", kFxBrand, kCardSecret));
   CallOk(admin, "MngSetPaymentChannel",
          fmt::format(R"({{"brand":"{}","code":"wire-fx","name":"Wire","kind":"bank_transfer",)"
                      R"("currencies":["EUR"],"min_amount":"1","max_amount":"100000","deposits":false,)"
                      R"("approval":{{"auto_below_eur":"100","one_approver_below_eur":"1000"}},)"
-                     R"("callback_secret":"{}"}})", kBrand, kBankSecret));
+                     R"("callback_secret":"{}"}})", kFxBrand, kBankSecret));
   CallOk(admin, "MngSetPaymentChannel",
          fmt::format(R"({{"brand":"{}","code":"bank-only","name":"Bank account","kind":"bank_transfer",)"
                      R"("currencies":["EUR"],"min_amount":"1","max_amount":"100000",)"
-                     R"("requires_bank_account":true,"callback_secret":"{}"}})", kBrand, kBankSecret));
+                     R"("requires_bank_account":true,"callback_secret":"{}"}})", kFxBrand, kBankSecret));
 }
 
 std::string Field(TcpClient& staff, int64_t id, std::string_view currency, const char* what) {
-  auto b = CallOk(staff, "MngGetBalances", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", id, kBrand));
+  auto b = CallOk(staff, "MngGetBalances", fmt::format(R"({{"customer_id":{},"brand":"{}"}})", id, kFxBrand));
   for (const auto& item : b["items"].GetArray()) {
     if (StrField(item, "currency") == currency) return StrField(item, what);
   }
@@ -294,7 +294,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds over TCP: withdrawals at levels 0, 1 and
   auto ask = [&](TcpClient& who, std::string_view amount) {
     return CallOk(who, "MngAddWithdrawal",
                   fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"wire-fx","amount":"{}",)"
-                              R"("currency":"EUR"}})", kBrand, amount));
+                              R"("currency":"EUR"}})", kFxBrand, amount));
   };
   // Level 0: approved at once, held until paid.
   auto w0 = ask(*admin, "50.00");
@@ -335,26 +335,26 @@ TEST_CASE_FIXTURE(RunningServer, "funds over TCP: withdrawals at levels 0, 1 and
   // Refusals for the state of things.
   std::string why = CallFails(*admin, "MngAddWithdrawal",
                               fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"wire-fx",)"
-                                          R"("amount":"9000","currency":"EUR"}})", kBrand),
+                                          R"("amount":"9000","currency":"EUR"}})", kFxBrand),
                               Code::kConflict);
   CHECK(why.find("insufficient available balance: 4950.00 EUR available") != std::string::npos);
   why = CallFails(*admin, "MngAddWithdrawal",
                   fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"bank-only","amount":"10",)"
-                              R"("currency":"EUR"}})", kBrand),
+                              R"("currency":"EUR"}})", kFxBrand),
                   Code::kConflict);
   CHECK(why.find("verified bank account") != std::string::npos);
   CallFails(*admin, "MngAddWithdrawal",
             fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"card-fx","amount":"10",)"
-                        R"("currency":"EUR"}})", kBrand), Code::kConflict);  // no withdrawals there
+                        R"("currency":"EUR"}})", kFxBrand), Code::kConflict);  // no withdrawals there
   CallOk(*admin, "MngSetAccountStatus",
-         fmt::format(R"({{"customer_id":7,"brand":"{}","status":"restricted","reason":"chargebacks"}})", kBrand));
+         fmt::format(R"({{"customer_id":7,"brand":"{}","status":"restricted","reason":"chargebacks"}})", kFxBrand));
   why = CallFails(*admin, "MngAddWithdrawal",
                   fmt::format(R"({{"customer_id":7,"brand":"{}","channel":"wire-fx","amount":"10",)"
-                              R"("currency":"EUR"}})", kBrand),
+                              R"("currency":"EUR"}})", kFxBrand),
                   Code::kConflict);
   CHECK(why.find("account restricted (chargebacks): withdrawal not allowed") != std::string::npos);
   auto mine = ConnectTcp(server);
-  CallOk(*mine, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 7, kBrand)));
+  CallOk(*mine, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 7, kFxBrand)));
   CallFails(*mine, "KycRequestWithdrawal", R"({"channel":"wire-fx","amount":"10","currency":"EUR"})",
             Code::kForbidden);
   CHECK(IntField(CallOk(*mine, "KycGetWithdrawals", "{}"), "total") == 3);
@@ -365,7 +365,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds: two hundred concurrent withdrawals neve
   Channels(*admin);
   HttpClient psp("127.0.0.1", server.http_port());
   FundedCustomer(server, *admin, psp, 8, "1000.00");
-  const std::string token = ClientToken(*admin, 8, kBrand);
+  const std::string token = ClientToken(*admin, 8, kFxBrand);
   std::atomic<int> accepted{0}, refused{0}, other{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 20; ++t) {
@@ -401,14 +401,14 @@ TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-on
   HttpClient psp("127.0.0.1", server.http_port());
   FundedCustomer(server, *admin, psp, 9, "1000.00");
   auto fin1 = Finance(server, *admin, "fin1");
-  const std::string key = fmt::format(R"("customer_id":9,"brand":"{}")", kBrand);
+  const std::string key = fmt::format(R"("customer_id":9,"brand":"{}")", kFxBrand);
   auto bank_status = [&] {
     return StrField(CallOk(*admin, "MngGetCustomer", "{" + key + "}"), "bank_account_status");
   };
   CHECK(bank_status() == "none");
 
   // The client adds one over REST with a photo of the bank book: pending, the name matches.
-  auto client = HttpWithToken(server, ClientToken(*admin, 9, kBrand));
+  auto client = HttpWithToken(server, ClientToken(*admin, 9, kFxBrand));
   const std::string photo = StrField(UploadOk(*client, "bank-book.png", PngBytes("book")), "file_id");
   HttpResponse added = client->Request(
       "POST", "/client/bank-accounts",
@@ -431,7 +431,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-on
 
   // Pending is not enough for a channel that pays only to a bank account.
   auto tcp = ConnectTcp(server);
-  CallOk(*tcp, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 9, kBrand)));
+  CallOk(*tcp, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 9, kFxBrand)));
   std::string why = CallFails(*tcp, "KycRequestWithdrawal",
                               R"({"channel":"bank-only","amount":"100","currency":"EUR"})", Code::kConflict);
   CHECK(why.find("verified bank account") != std::string::npos);
@@ -462,7 +462,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-on
   CallFails(*fin1, "MngApproveBankAccount", fmt::format(R"({{"id":{}}})", account), Code::kForbidden);
   CallOk(*reviewer, "MngApproveBankAccount", fmt::format(R"({{"id":{}}})", account));
   CHECK(bank_status() == "verified");
-  auto pending = CallOk(*admin, "MngGetBankAccounts", fmt::format(R"({{"brand":"{}","status":"verified"}})", kBrand));
+  auto pending = CallOk(*admin, "MngGetBankAccounts", fmt::format(R"({{"brand":"{}","status":"verified"}})", kFxBrand));
   CHECK(IntField(pending, "total") == 1);
 
   // Now the withdrawal goes to the verified account; the rejected one is refused.
@@ -482,19 +482,19 @@ TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-on
   // Another customer: the number is this one's, and this one's account is not theirs.
   FundedCustomer(server, *admin, psp, 10, "100.00");
   auto stranger = ConnectTcp(server);
-  CallOk(*stranger, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 10, kBrand)));
+  CallOk(*stranger, "Auth", fmt::format(R"({{"token":"{}"}})", ClientToken(*admin, 10, kFxBrand)));
   CallFails(*stranger, "KycRequestWithdrawal",
             fmt::format(R"({{"channel":"wire-fx","amount":"1","currency":"EUR","bank_account_id":{}}})", account),
             Code::kNotFound);
-  auto other_client = HttpWithToken(server, ClientToken(*admin, 10, kBrand));
+  auto other_client = HttpWithToken(server, ClientToken(*admin, 10, kFxBrand));
   const std::string photo10 = StrField(UploadOk(*other_client, "book.png", PngBytes("ten")), "file_id");
   CallOk(*admin, "MngAddBankAccount",
          fmt::format(R"({{"customer_id":10,"brand":"{}","bank_name":"K","account_name":"Ann Lee",)"
-                     R"("account_number":"5550001119","photo_file_id":"{}"}})", kBrand, photo10));
+                     R"("account_number":"5550001119","photo_file_id":"{}"}})", kFxBrand, photo10));
   // Bob's number was rejected: free again. Customer 10's pending one is not customer 9's.
   CallOk(*admin, "MngAddBankAccount",
          fmt::format(R"({{"customer_id":10,"brand":"{}","bank_name":"K","account_name":"Ann Lee",)"
-                     R"("account_number":"TH555000111","photo_file_id":"{}"}})", kBrand, photo10));
+                     R"("account_number":"TH555000111","photo_file_id":"{}"}})", kFxBrand, photo10));
   why = CallFails(*admin, "MngAddBankAccount",
                   fmt::format(R"({{{},"bank_name":"K","account_name":"Ann Lee",)"
                               R"("account_number":"555-000-1119","photo_file_id":"{}"}})", key, photo),
@@ -514,13 +514,13 @@ TEST_CASE_FIXTURE(RunningServer, "funds: bank accounts verified before a bank-on
 
   // A correction of the balance always waits for a second person, over REST as over TCP.
   auto rest = HttpWithToken(server, AdminHttpToken(server));
-  HttpResponse adj = rest->Request("POST", fmt::format("/manager/customers/{}/9/adjustments", kBrand),
+  HttpResponse adj = rest->Request("POST", fmt::format("/manager/customers/{}/9/adjustments", kFxBrand),
                                    R"({"currency":"EUR","amount":"-25.50","reason":"fee charged twice"})");
   REQUIRE_MESSAGE(adj.status == 200, adj.body);
   auto asked = Json(adj.body);
   REQUIRE(asked["pending_approval"].GetBool());
   CallFails(*admin, "MngAdjustBalance",
-            fmt::format(R"({{"customer_id":404,"brand":"{}","currency":"EUR","amount":"1","reason":"x"}})", kBrand),
+            fmt::format(R"({{"customer_id":404,"brand":"{}","currency":"EUR","amount":"1","reason":"x"}})", kFxBrand),
             Code::kConflict);  // refused at once, no request made
   CHECK(Field(*admin, 9, "EUR", "balance") == "1000.00");
   CallFails(*admin, "MngApproveRequest", fmt::format(R"({{"id":{}}})", IntField(asked["request"], "id")),
@@ -551,7 +551,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds: a provider's statement reconciled as CS
   auto deposit = [&](std::string_view order, std::string_view amount) {
     auto d = CallOk(*admin, "MngAddDeposit",
                     fmt::format(R"({{"customer_id":11,"brand":"{}","channel":"card-fx","amount":"{}",)"
-                                R"("currency":"EUR"}})", kBrand, amount));
+                                R"("currency":"EUR"}})", kFxBrand, amount));
     HttpResponse cb = Callback(psp, "card-fx", kCardSecret,
                                fmt::format(R"({{"deposit_id":{},"psp_order_id":"{}","status":"succeeded",)"
                                            R"("amount":"{}","currency":"EUR","payer_name":"Ann Lee"}})",
@@ -579,7 +579,7 @@ TEST_CASE_FIXTURE(RunningServer, "funds: a provider's statement reconciled as CS
   HttpResponse r = http->Request("POST", "/manager/reconciliations",
                                  fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":{},)"
                                              R"("from":{},"to":{}}})",
-                                             kBrand, text, now_s - 86400, now_s + 86400));
+                                             kFxBrand, text, now_s - 86400, now_s + 86400));
   REQUIRE_MESSAGE(r.status == 200, r.body);
   auto rec = Json(r.body);
   CHECK(IntField(rec, "rows") == 3);
@@ -596,23 +596,23 @@ TEST_CASE_FIXTURE(RunningServer, "funds: a provider's statement reconciled as CS
   std::string why = CallFails(
       *admin, "MngReconcilePayments",
       fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":"psp_order_id,amount,currency,status,date\nok,1,EUR,paid,{}\nbad,1.2.3,EUR,paid,{}\n"}})",
-                  kBrand, date, date),
+                  kFxBrand, date, date),
       Code::kBadRequest);
   CHECK(why.find("statement line 3: field 'amount'") != std::string::npos);
   CallFails(*admin, "MngReconcilePayments",
-            fmt::format(R"({{"brand":"{}","channel":"wire-fx-none","statement":"x"}})", kBrand), Code::kNotFound);
+            fmt::format(R"({{"brand":"{}","channel":"wire-fx-none","statement":"x"}})", kFxBrand), Code::kNotFound);
 
   // The same statement uploaded as a .csv file, given by its id.
   const std::string file = StrField(UploadOk(*http, "statement.csv", statement), "file_id");
   auto again = CallOk(*admin, "MngReconcilePayments",
                       fmt::format(R"({{"brand":"{}","channel":"card-fx","statement":"{}","from":{},"to":{}}})",
-                                  kBrand, file, now_s - 86400, now_s + 86400));
+                                  kFxBrand, file, now_s - 86400, now_s + 86400));
   CHECK(IntField(again["counts"], "matched") == 1);
   CHECK(IntField(again["counts"], "missing_in_statement") == 1);
   // A PNG named .csv is refused at upload: a statement must be text.
   CHECK(UploadFile(*http, "fake.csv", PngBytes("x")).status == 400);
 
-  auto listed = CallOk(*admin, "MngGetReconciliations", fmt::format(R"({{"brand":"{}"}})", kBrand));
+  auto listed = CallOk(*admin, "MngGetReconciliations", fmt::format(R"({{"brand":"{}"}})", kFxBrand));
   REQUIRE(IntField(listed, "total") == 2);
   CHECK_FALSE(listed["items"][0].HasMember("matched"));
   auto one = Json(http->Request("GET", fmt::format("/manager/reconciliations/{}",

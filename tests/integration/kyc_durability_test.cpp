@@ -108,7 +108,9 @@ std::map<std::string, std::string> Snapshot(TcpClient& staff) {
 
 void CheckSameSnapshot(const std::map<std::string, std::string>& before,
                        const std::map<std::string, std::string>& after) {
-  for (const auto& [key, body] : before) {
+  for (const auto& entry : before) {
+    const auto& key = entry.first;  // not a structured binding: clang 14
+    const auto& body = entry.second;  // cannot capture those in CHECK_MESSAGE
     auto it = after.find(key);
     if (it == after.end()) {
       CHECK_MESSAGE(false, key << " is missing after the restart");
@@ -369,7 +371,9 @@ TEST_CASE("kill -9 during a stream of KYC writes loses no acknowledged change") 
       }
     }
   }
-  for (const auto& [customer, step_id] : required) {
+  for (const auto& entry : required) {
+    const auto& customer = entry.first;  // not a structured binding: clang 14
+    const auto& step_id = entry.second;  // cannot capture those in CHECK_MESSAGE
     INFO("required customer ", customer, " step ", step_id);
     Reply r = MustCall(*staff, "MngGetKycProfile",
                        fmt::format(R"({{"customer_id":{},"brand":"acme"}})", customer));
@@ -509,7 +513,9 @@ TEST_CASE("a restart keeps profiles, steps, documents, files and customer aggreg
   const std::map<std::pair<int64_t, std::string>, std::string> expected_status = {
       {{101, "acme"}, "approved"}, {{102, "acme"}, "draft"}, {{103, "acme"}, "none"},
       {{104, "acme"}, "review_required"}, {{101, "beta"}, "draft"}};
-  for (const auto& [key, status] : expected_status) {
+  for (const auto& entry : expected_status) {
+    const auto& key = entry.first;  // not a structured binding: clang 14
+    const auto& status = entry.second;  // cannot capture those in CHECK_MESSAGE
     CHECK_MESSAGE(StrField(ProfileOf(*staff, key.first, key.second), "status_name") == status,
                   key.first << " " << key.second);
   }
@@ -524,7 +530,9 @@ TEST_CASE("a restart keeps profiles, steps, documents, files and customer aggreg
 
   auto check_files = [&] {
     CHECK(StorageFiles(server).size() == stored.size());
-    for (const auto& [name, bytes] : stored) {
+    for (const auto& entry : stored) {
+      const auto& name = entry.first;  // not a structured binding: clang 14
+      const auto& bytes = entry.second;  // cannot capture those in CHECK_MESSAGE
       CHECK_MESSAGE(ReadFile(StorageDir(server) + "/" + name) == bytes, name);
     }
   };

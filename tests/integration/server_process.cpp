@@ -269,6 +269,11 @@ std::string ErrorCode(std::string_view body) {
   return StrField(e->value, "code");
 }
 
+std::string TemplateParams(std::string_view code, int level) {
+  return fmt::format(R"({{"brand":"acme","code":"{}","name":"Step {}","level":{}}})", code, code,
+                     level);
+}
+
 std::string JsonText(const rapidjson::Value& v) { return ToJsonText(v); }
 
 std::string StrField(const rapidjson::Value& v, const char* name) {

@@ -117,6 +117,8 @@ Reply MustCall(TcpClient& client, std::string_view command, std::string_view jso
 std::string MustLogin(TcpClient& client, std::string_view login, std::string_view password);
 // A connected client logged in as admin.
 std::unique_ptr<TcpClient> AdminClient(const ServerProcess& server);
+// MngAddKycStepTemplate params for brand "acme": code, name "Step <code>", level.
+std::string TemplateParams(std::string_view code, int level = 1);
 
 // --- JSON helpers ---
 

@@ -45,11 +45,6 @@ Reply MustRead(TcpClient& c) {
   return std::move(r.value());
 }
 
-std::string TemplateParams(std::string_view code, int level = 1) {
-  return fmt::format(R"({{"brand":"acme","code":"{}","name":"Step {}","level":{}}})", code, code,
-                     level);
-}
-
 struct ServerFixture : RunningServer {
 };
 

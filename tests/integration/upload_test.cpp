@@ -344,7 +344,9 @@ TEST_CASE_FIXTURE(UploadFixture, "Expect: 100-continue gets 100 Continue, or the
   {
     RawHttp c(server.http_port());
     c.Send(UploadHead(token, body.size()));
-    auto [status, text] = c.Read();
+    int status;
+    std::string text;  // not a structured binding: the checks' lambdas capture them
+    std::tie(status, text) = c.Read();
     REQUIRE_MESSAGE(status == 100, "the server did not answer 100 Continue: " << status << " "
                                                                                 << text);
     c.Send(body);
@@ -358,14 +360,18 @@ TEST_CASE_FIXTURE(UploadFixture, "Expect: 100-continue gets 100 Continue, or the
     // Over the limit: the 413 comes instead of the 100, and the body is never needed.
     RawHttp c(server.http_port());
     c.Send(UploadHead(token, 12u << 20));
-    auto [status, text] = c.Read();
+    int status;
+    std::string text;  // not a structured binding: the checks' lambdas capture them
+    std::tie(status, text) = c.Read();
     CHECK(status == 413);
     CHECK(ErrorCode(text) == "too_large");
   }
   {
     RawHttp c(server.http_port());
     c.Send(UploadHead("", body.size()));
-    auto [status, text] = c.Read();
+    int status;
+    std::string text;  // not a structured binding: the checks' lambdas capture them
+    std::tie(status, text) = c.Read();
     CHECK(status == 401);
     CHECK(ErrorCode(text) == "unauthorized");
   }

@@ -126,7 +126,9 @@ TEST_CASE("accounts: the seed's permission matrix, status by operation") {
   };
   const Op ops[] = {Op::kClientArea,  Op::kUploadDocuments, Op::kDeposit,
                     Op::kWithdrawal,  Op::kOpenPosition,    Op::kClosePosition};
-  for (const auto& [status, allowed] : matrix) {
+  for (const auto& row : matrix) {
+    const auto status = row.first;
+    const auto& allowed = row.second;
     for (size_t i = 0; i < 6; ++i) {
       CAPTURE(Name(status));
       CAPTURE(Name(ops[i]));

@@ -22,7 +22,7 @@ AmlSubscription Sub(std::string_view flag, std::string_view x = "", std::string_
   return s;
 }
 
-AmlCustomer Customer() {
+AmlCustomer MakeCustomer() {
   AmlCustomer c;
   c.customer_id = 7;
   c.brand = "b";
@@ -36,7 +36,7 @@ void Answer(AmlCustomer& c, AmlQuestion q, std::string_view value,
       AmlAnswer{std::string(Info(q).default_answer), std::string(value), Day(written) * 86400 + 3600};
 }
 
-void Deposit(AmlCustomer& c, std::string_view day, std::string_view eur,
+void AddDeposit(AmlCustomer& c, std::string_view day, std::string_view eur,
              TxType type = TxType::kDeposit) {
   c.txs.push_back({int64_t(c.txs.size() + 1), Day(day), type, *Decimal::Parse(eur)});
 }
@@ -121,7 +121,7 @@ TEST_CASE("aml: answers merge, the newest write of a name wins") {
 }
 
 TEST_CASE("aml 1.1: monthly savings above gross monthly income") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kGrossMonthlyIncome, "3000");
   Answer(c, AmlQuestion::kMonthlySavings, "3000");
   CHECK_FALSE(Run("1.1", Sub("1.1"), c, "2026-11-02").hit());  // equal
@@ -146,7 +146,7 @@ TEST_CASE("aml 1.1: monthly savings above gross monthly income") {
 }
 
 TEST_CASE("aml groups 1 and 2: only a flag whose inputs changed the day before") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kGrossMonthlyIncome, "3000", "2026-10-20");
   Answer(c, AmlQuestion::kMonthlySavings, "4000", "2026-10-20");
   CHECK_FALSE(Run("1.1", Sub("1.1"), c, "2026-11-02").hit());  // written long before
@@ -159,7 +159,7 @@ TEST_CASE("aml groups 1 and 2: only a flag whose inputs changed the day before")
 }
 
 TEST_CASE("aml 1.2: upper capital to invest below 12 times monthly savings") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kMonthlySavings, "1000");
   Answer(c, AmlQuestion::kCapitalToInvest, "5000-12000");
   CHECK_FALSE(Run("1.2", Sub("1.2"), c, "2026-11-02").hit());  // 12,000 = 12 × 1,000
@@ -175,7 +175,7 @@ TEST_CASE("aml 1.2: upper capital to invest below 12 times monthly savings") {
 }
 
 TEST_CASE("aml 1.3: starting amount above X % of total assets") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kTotalAssets, "100000");
   Answer(c, AmlQuestion::kStartingAmount, "25000");
   CHECK_FALSE(Run("1.3", Sub("1.3", "", "25"), c, "2026-11-02").hit());
@@ -188,7 +188,7 @@ TEST_CASE("aml 1.3: starting amount above X % of total assets") {
 }
 
 TEST_CASE("aml 2.1 and 2.2: an answer above X") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kMonthlySavings, "10000");
   Answer(c, AmlQuestion::kStartingAmount, "50000.01");
   CHECK_FALSE(Run("2.1", Sub("2.1", "10000"), c, "2026-11-02").hit());
@@ -199,12 +199,12 @@ TEST_CASE("aml 2.1 and 2.2: an answer above X") {
 }
 
 TEST_CASE("aml 3.1: deposits of the month above X or 6 times gross monthly income") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kGrossMonthlyIncome, "3000");
-  Deposit(c, "2026-10-01", "30000");
-  Deposit(c, "2026-10-31", "32000");
-  Deposit(c, "2026-11-01", "99999");   // another month
-  Deposit(c, "2026-10-15", "5000", TxType::kWithdrawal);
+  AddDeposit(c, "2026-10-01", "30000");
+  AddDeposit(c, "2026-10-31", "32000");
+  AddDeposit(c, "2026-11-01", "99999");   // another month
+  AddDeposit(c, "2026-10-15", "5000", TxType::kWithdrawal);
   Outcome o = Run("3.1", Sub("3.1", "50000"), c, "2026-11-01");
   REQUIRE(o.hit());
   CHECK(o.hits[0].explanation ==
@@ -228,11 +228,11 @@ TEST_CASE("aml 3.1: deposits of the month above X or 6 times gross monthly incom
 }
 
 TEST_CASE("aml 3.2, 3.3, 3.5: month sums, withdrawal counts, single deposits") {
-  AmlCustomer c = Customer();
-  Deposit(c, "2024-02-29", "100.00");
-  Deposit(c, "2024-02-01", "0.01");
-  Deposit(c, "2024-02-10", "7", TxType::kWithdrawal);
-  Deposit(c, "2024-02-11", "7", TxType::kWithdrawal);
+  AmlCustomer c = MakeCustomer();
+  AddDeposit(c, "2024-02-29", "100.00");
+  AddDeposit(c, "2024-02-01", "0.01");
+  AddDeposit(c, "2024-02-10", "7", TxType::kWithdrawal);
+  AddDeposit(c, "2024-02-11", "7", TxType::kWithdrawal);
   CHECK(Run("3.2", Sub("3.2", "100"), c, "2024-03-01").hit());          // leap February
   CHECK_FALSE(Run("3.2", Sub("3.2", "100.01"), c, "2024-03-01").hit());
   CHECK(Run("3.3", Sub("3.3", "2"), c, "2024-03-01").hit());            // at least X
@@ -248,10 +248,10 @@ TEST_CASE("aml 3.2, 3.3, 3.5: month sums, withdrawal counts, single deposits") {
 }
 
 TEST_CASE("aml 3.4: at least X withdrawals in each of the last months") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   for (std::string_view d : {"2026-08-03", "2026-08-04", "2026-09-30", "2026-09-01", "2026-10-31",
                              "2026-10-01"}) {
-    Deposit(c, d, "10", TxType::kWithdrawal);
+    AddDeposit(c, d, "10", TxType::kWithdrawal);
   }
   Outcome o = Run("3.4", Sub("3.4", "2", "", 3), c, "2026-11-01");
   REQUIRE(o.hit());
@@ -261,8 +261,8 @@ TEST_CASE("aml 3.4: at least X withdrawals in each of the last months") {
 }
 
 TEST_CASE("aml 3.6: a deposit by a politically exposed customer") {
-  AmlCustomer c = Customer();
-  Deposit(c, "2026-10-05", "1");
+  AmlCustomer c = MakeCustomer();
+  AddDeposit(c, "2026-10-05", "1");
   CHECK_FALSE(Run("3.6", Sub("3.6"), c, "2026-11-01").hit());
   c.is_pep = true;
   Outcome o = Run("3.6", Sub("3.6"), c, "2026-11-01");
@@ -271,19 +271,19 @@ TEST_CASE("aml 3.6: a deposit by a politically exposed customer") {
 }
 
 TEST_CASE("aml 4.1 and 4.2: the seed's example, yearly answers against twelve months") {
-  AmlCustomer c = Customer();
+  AmlCustomer c = MakeCustomer();
   Answer(c, AmlQuestion::kAnnualDeposit, "10000");
   Answer(c, AmlQuestion::kAnnualDepositCount, "6");
   // Twelve months before 2026-11-01: 2025-11-01 .. 2026-10-31.
-  Deposit(c, "2025-10-31", "50000");  // before the window
+  AddDeposit(c, "2025-10-31", "50000");  // before the window
   for (std::string_view d : {"2025-11-01", "2026-01-10", "2026-03-10", "2026-05-10", "2026-07-10",
                              "2026-10-31"}) {
-    Deposit(c, d, "1666.66");
+    AddDeposit(c, d, "1666.66");
   }
   Outcome o = Run("4.1", Sub("4.1"), c, "2026-11-01");
   CHECK_FALSE(o.hit());  // 9,999.96 < 10,000
   CHECK_FALSE(Run("4.2", Sub("4.2"), c, "2026-11-01").hit());  // 6 deposits, not more than 6
-  Deposit(c, "2026-08-01", "0.05");
+  AddDeposit(c, "2026-08-01", "0.05");
   o = Run("4.1", Sub("4.1"), c, "2026-11-01");
   REQUIRE(o.hit());
   CHECK(o.hits[0].explanation ==

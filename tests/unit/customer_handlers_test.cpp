@@ -123,7 +123,8 @@ TEST_CASE_FIXTURE(CustomerTest, "customers: every bad field is a bad_request nam
       {R"("is_pep":"yes")", "is_pep"},
       {R"("uuid":"mine")", "uuid"},
   };
-  for (const auto& [field_json, field] : bad) {
+  for (const auto& row : bad) {
+    const std::string_view field_json = row.first, field = row.second;
     CAPTURE(field_json);
     Response r = Call("MngAddCustomer", fmt::format(R"({{"customer_id":1001,"brand":"brand_a",{}}})", field_json));
     CHECK(r.status.code() == Code::kBadRequest);
@@ -279,7 +280,8 @@ TEST_CASE_FIXTURE(CustomerTest, "transactions: bad input is a bad_request naming
       {R"("type":"deposit","amount":"1000000000000001","currency":"EUR","eur_amount":"1","external_id":"x")", "amount"},
       {R"("type":"deposit","amount":"1","currency":"EUR","eur_amount":"1","external_id":"x","fee":"1")", "fee"},
   };
-  for (const auto& [json, field] : bad) {
+  for (const auto& row : bad) {
+    const std::string_view json = row.first, field = row.second;
     CAPTURE(json);
     Response r = Call("MngAddTransaction", fmt::format(R"({{"customer_id":1001,"brand":"brand_a",{}}})", json));
     CHECK(r.status.code() == Code::kBadRequest);

@@ -7,6 +7,7 @@
 #include "customers/limits.h"
 #include "customers/search_text.h"
 #include "customers/transactions.h"
+#include "protocol/utf8.h"
 
 namespace kyc {
 

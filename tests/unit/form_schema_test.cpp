@@ -12,7 +12,7 @@ namespace {
 
 using test::Contains;
 
-Status Validate(std::string_view json) {
+Status CheckSchema(std::string_view json) {
   rapidjson::Document doc;
   Status parsed = ParseJson(json, doc);
   REQUIRE_MESSAGE(parsed.ok(), parsed.message());
@@ -21,7 +21,7 @@ Status Validate(std::string_view json) {
 
 // Expects bad_request whose message contains every one of `parts`.
 void ExpectBad(std::string_view json, std::initializer_list<std::string_view> parts) {
-  Status s = Validate(json);
+  Status s = CheckSchema(json);
   CAPTURE(json);
   CAPTURE(s.message());
   CHECK(s.code() == Code::kBadRequest);
@@ -60,8 +60,8 @@ TEST_CASE("form_schema: the schema must be a JSON object") {
 TEST_CASE("form_schema: sections, when present, must be an array") {
   ExpectBad(R"({"sections":{}})", {"form_schema.sections must be an array"});
   ExpectBad(R"({"sections":"a"})", {"form_schema.sections must be an array"});
-  CHECK(Validate("{}").ok());  // absent is fine
-  CHECK(Validate(R"({"sections":[]})").ok());
+  CHECK(CheckSchema("{}").ok());  // absent is fine
+  CHECK(CheckSchema(R"({"sections":[]})").ok());
 }
 
 TEST_CASE("form_schema: every section must be an object") {
@@ -73,7 +73,7 @@ TEST_CASE("form_schema: a section's fields, when present, must be an array") {
   ExpectBad(R"({"sections":[{"fields":{}}]})", {"form_schema.sections[0].fields must be an array"});
   ExpectBad(R"({"sections":[{"title":"a"},{"fields":"x"}]})",
             {"form_schema.sections[1].fields must be an array"});
-  CHECK(Validate(R"({"sections":[{"title":"no fields"}]})").ok());
+  CHECK(CheckSchema(R"({"sections":[{"title":"no fields"}]})").ok());
 }
 
 TEST_CASE("form_schema: every field must be an object") {
@@ -102,7 +102,7 @@ TEST_CASE("form_schema: required, when present, must be a boolean") {
   ExpectBad(OneField(R"({"name":"age","type":"number","required":"yes"})"),
             {"form_schema.sections[0].fields[0].required", "'age'", "boolean"});
   ExpectBad(OneField(R"({"name":"age","type":"number","required":1})"), {"'age'", "boolean"});
-  CHECK(Validate(OneField(R"({"name":"age","type":"number","required":false})")).ok());
+  CHECK(CheckSchema(OneField(R"({"name":"age","type":"number","required":false})")).ok());
 }
 
 TEST_CASE("form_schema: select and multi_select options, when present, must be an array") {
@@ -110,8 +110,8 @@ TEST_CASE("form_schema: select and multi_select options, when present, must be a
             {"form_schema.sections[0].fields[0].options", "'job'", "array"});
   ExpectBad(OneField(R"({"name":"langs","type":"multi_select","options":"en,de"})"),
             {"form_schema.sections[0].fields[0].options", "'langs'", "array"});
-  CHECK(Validate(OneField(R"({"name":"job","type":"select"})")).ok());  // absent is fine
-  CHECK(Validate(OneField(R"({"name":"l","type":"multi_select","options":[]})")).ok());
+  CHECK(CheckSchema(OneField(R"({"name":"job","type":"select"})")).ok());  // absent is fine
+  CHECK(CheckSchema(OneField(R"({"name":"l","type":"multi_select","options":[]})")).ok());
 }
 
 TEST_CASE("form_schema: options are ignored on types other than select and multi_select") {
@@ -119,7 +119,7 @@ TEST_CASE("form_schema: options are ignored on types other than select and multi
                                 "boolean"}) {
     std::string field = R"({"name":"f","type":")" + std::string(type) + R"(","options":"x"})";
     CAPTURE(type);
-    CHECK(Validate(OneField(field)).ok());
+    CHECK(CheckSchema(OneField(field)).ok());
   }
 }
 
@@ -142,8 +142,8 @@ TEST_CASE("form_schema: a field without a type is rejected") {
 }
 
 TEST_CASE("form_schema: the seed's example passes, with every field type") {
-  CHECK(Validate(kSeedExample).ok());
-  CHECK(Validate(R"({"title":"extra keys are fine","sections":[{"fields":[
+  CHECK(CheckSchema(kSeedExample).ok());
+  CHECK(CheckSchema(R"({"title":"extra keys are fine","sections":[{"fields":[
       {"name":"a","type":"text"},{"name":"b","type":"textarea"},{"name":"c","type":"date"},
       {"name":"d","type":"country"},{"name":"e","type":"file_reference"},
       {"name":"f","type":"number"},{"name":"g","type":"boolean"},

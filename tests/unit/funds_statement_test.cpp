@@ -8,7 +8,7 @@
 namespace kyc {
 namespace {
 
-Decimal D(std::string_view s) { return *Decimal::Parse(s); }
+Decimal Dec(std::string_view s) { return *Decimal::Parse(s); }
 
 constexpr std::string_view kHeader = "psp_order_id,amount,currency,status,date\n";
 
@@ -39,7 +39,7 @@ TEST_CASE("statement: rows with their line numbers, columns in any order, quotes
   REQUIRE(rows->size() == 4);
   CHECK((*rows)[0].line == 2);
   CHECK((*rows)[0].psp_order_id == "ord-1");
-  CHECK((*rows)[0].amount == D("100.50"));
+  CHECK((*rows)[0].amount == Dec("100.50"));
   CHECK((*rows)[0].status == "succeeded");
   CHECK((*rows)[0].date == 1795996800);
   CHECK((*rows)[1].line == 4);  // the blank line 3 counted, skipped
@@ -48,7 +48,7 @@ TEST_CASE("statement: rows with their line numbers, columns in any order, quotes
   CHECK((*rows)[1].date == 1795996800 + 14 * 3600 + 5 * 60);
   CHECK((*rows)[2].line == 5);
   CHECK((*rows)[2].status == "failed");
-  CHECK((*rows)[2].amount == D("-20"));
+  CHECK((*rows)[2].amount == Dec("-20"));
   CHECK((*rows)[3].line == 7);  // the quoted note of line 5 spans two lines
   CHECK((*rows)[3].status == "pending");
 }
@@ -110,13 +110,13 @@ TEST_CASE("reconciliation: matched, missing on either side, amount and status mi
                              "v-payout,-30.00,EUR,paid,2026-11-30\n");
   REQUIRE(rows.ok());
   std::vector<BackOfficePayment> bo = {
-      {"deposit", 1, "o-match", D("100"), "EUR", "succeeded", day + 10},
-      {"deposit", 2, "o-amount", D("100"), "EUR", "succeeded", day + 20},
-      {"deposit", 3, "o-status", D("50"), "EUR", "succeeded", day + 30},
-      {"deposit", 4, "o-missing", D("70"), "EUR", "succeeded", day + 40},
-      {"deposit", 5, "o-earlier", D("70"), "EUR", "succeeded", day - 10},  // outside the period
-      {"deposit", 6, "o-pending", D("70"), "EUR", "pending", day + 50},   // not expected yet
-      {"withdrawal", 7, "v-payout", D("30"), "EUR", "succeeded", day + 60},
+      {"deposit", 1, "o-match", Dec("100"), "EUR", "succeeded", day + 10},
+      {"deposit", 2, "o-amount", Dec("100"), "EUR", "succeeded", day + 20},
+      {"deposit", 3, "o-status", Dec("50"), "EUR", "succeeded", day + 30},
+      {"deposit", 4, "o-missing", Dec("70"), "EUR", "succeeded", day + 40},
+      {"deposit", 5, "o-earlier", Dec("70"), "EUR", "succeeded", day - 10},  // outside the period
+      {"deposit", 6, "o-pending", Dec("70"), "EUR", "pending", day + 50},   // not expected yet
+      {"withdrawal", 7, "v-payout", Dec("30"), "EUR", "succeeded", day + 60},
   };
   Reconciliation r;
   Reconcile(*rows, bo, std::nullopt, std::nullopt, r);
@@ -137,8 +137,8 @@ TEST_CASE("reconciliation: matched, missing on either side, amount and status mi
   CHECK(r.lists[4].find("\"o-status\"") != std::string::npos);
   // One reference naming two records: the row takes the one that agrees with it.
   std::vector<BackOfficePayment> twice = {
-      {"deposit", 8, "o-match", D("5"), "EUR", "succeeded", day + 70},
-      {"deposit", 1, "o-match", D("100"), "EUR", "succeeded", day + 10}};
+      {"deposit", 8, "o-match", Dec("5"), "EUR", "succeeded", day + 70},
+      {"deposit", 1, "o-match", Dec("100"), "EUR", "succeeded", day + 10}};
   Reconciliation both;
   Reconcile({(*rows)[0]}, twice, std::nullopt, std::nullopt, both);
   CHECK(both.matched == 1);

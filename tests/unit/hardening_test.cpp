@@ -17,7 +17,7 @@ TEST_CASE("utf8: well-formed only, messages quote nothing broken") {
   CHECK_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a surrogate
   CHECK_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // over U+10FFFF
   CHECK(ForMessage("/manager/x") == "/manager/x");
-  CHECK(ForMessage("/a/\xff\xfe/b") == "/a/??/b");
+  CHECK(ForMessage("/a/\xff\xfe/b") == "/a/?" "?/b");  // split: "??/" reads as a trigraph
   CHECK(ForMessage("tab\there") == "tab?here");
   CHECK(ForMessage(std::string(300, 'a'), 10) == std::string(10, 'a') + "…");
   CHECK(IsValidUtf8(ForMessage("ééééé", 3)));  // cut on a character boundary

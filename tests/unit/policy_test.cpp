@@ -13,7 +13,7 @@ namespace {
 
 using test::Contains;
 
-std::shared_ptr<const Step> MakeStep(int64_t id, std::string code, int64_t level,
+std::shared_ptr<const Step> MakeStepPtr(int64_t id, std::string code, int64_t level,
                                      StepStatus status) {
   auto s = std::make_shared<Step>();
   s->id = id;
@@ -91,7 +91,7 @@ TEST_CASE("policy: CheckOperation without a profile is not allowed") {
 
 TEST_CASE("policy: CheckOperation with a prohibited risk level is never allowed") {
   Profile p = MakeProfile(3, ProfileStatus::kApproved, RiskLevel::kProhibited);
-  std::vector<std::shared_ptr<const Step>> steps = {MakeStep(1, "id", 1, StepStatus::kApproved)};
+  std::vector<std::shared_ptr<const Step>> steps = {MakeStepPtr(1, "id", 1, StepStatus::kApproved)};
   CheckResult r = CheckOperation(OperationRule{1}, "trade", 1001, "brand_a", &p, steps);
   CHECK_FALSE(r.allowed);
   CHECK(Contains(r.reason, "prohibited"));
@@ -103,7 +103,7 @@ TEST_CASE("policy: CheckOperation with a prohibited risk level is never allowed"
 }
 
 TEST_CASE("policy: CheckOperation with a rejected or expired profile is not allowed") {
-  std::vector<std::shared_ptr<const Step>> steps = {MakeStep(1, "id", 1, StepStatus::kApproved)};
+  std::vector<std::shared_ptr<const Step>> steps = {MakeStepPtr(1, "id", 1, StepStatus::kApproved)};
   for (ProfileStatus st : {ProfileStatus::kRejected, ProfileStatus::kExpired}) {
     std::string name(Name(st));
     CAPTURE(name);
@@ -127,9 +127,9 @@ TEST_CASE("policy: CheckOperation with a rejected or expired profile is not allo
 TEST_CASE("policy: CheckOperation with a level below the rule names the blocking steps") {
   Profile p = MakeProfile(1, ProfileStatus::kPending);
   std::vector<std::shared_ptr<const Step>> steps = {
-      MakeStep(1, "proof_id", 1, StepStatus::kApproved),
-      MakeStep(2, "proof_address", 2, StepStatus::kPending),
-      MakeStep(3, "source_of_funds", 3, StepStatus::kRequired),  // above the rule's level
+      MakeStepPtr(1, "proof_id", 1, StepStatus::kApproved),
+      MakeStepPtr(2, "proof_address", 2, StepStatus::kPending),
+      MakeStepPtr(3, "source_of_funds", 3, StepStatus::kRequired),  // above the rule's level
   };
   CheckResult r = CheckOperation(OperationRule{2}, "withdrawal", 1001, "brand_a", &p, steps);
   CHECK_FALSE(r.allowed);
@@ -140,10 +140,10 @@ TEST_CASE("policy: CheckOperation with a level below the rule names the blocking
   // Several blockers, in step order; skipped and replaced steps are not named.
   Profile p0 = MakeProfile(0, ProfileStatus::kDraft);
   std::vector<std::shared_ptr<const Step>> many = {
-      MakeStep(1, "proof_id", 1, StepStatus::kRejected),  // replaced by step 4
-      MakeStep(2, "proof_address", 2, StepStatus::kRequired),
-      MakeStep(3, "selfie", 1, StepStatus::kSkipped),
-      MakeStep(4, "proof_id", 1, StepStatus::kPending),
+      MakeStepPtr(1, "proof_id", 1, StepStatus::kRejected),  // replaced by step 4
+      MakeStepPtr(2, "proof_address", 2, StepStatus::kRequired),
+      MakeStepPtr(3, "selfie", 1, StepStatus::kSkipped),
+      MakeStepPtr(4, "proof_id", 1, StepStatus::kPending),
   };
   r = CheckOperation(OperationRule{2}, "withdrawal", 1001, "brand_a", &p0, many);
   CHECK_FALSE(r.allowed);
@@ -151,7 +151,7 @@ TEST_CASE("policy: CheckOperation with a level below the rule names the blocking
 
   // A rejected step nobody replaced is a blocker too.
   std::vector<std::shared_ptr<const Step>> rejected = {
-      MakeStep(1, "proof_id", 1, StepStatus::kRejected)};
+      MakeStepPtr(1, "proof_id", 1, StepStatus::kRejected)};
   r = CheckOperation(OperationRule{1}, "deposit", 1001, "brand_a", &p0, rejected);
   CHECK(r.reason == "KYC level 0 of 1: proof_id rejected");
 
@@ -164,8 +164,8 @@ TEST_CASE("policy: CheckOperation with a level below the rule names the blocking
 TEST_CASE("policy: CheckOperation allows when the level is reached") {
   Profile p = MakeProfile(2, ProfileStatus::kApproved);
   std::vector<std::shared_ptr<const Step>> steps = {
-      MakeStep(1, "proof_id", 1, StepStatus::kApproved),
-      MakeStep(2, "proof_address", 2, StepStatus::kApproved)};
+      MakeStepPtr(1, "proof_id", 1, StepStatus::kApproved),
+      MakeStepPtr(2, "proof_address", 2, StepStatus::kApproved)};
   CheckResult r = CheckOperation(OperationRule{2}, "withdrawal", 1001, "brand_a", &p, steps);
   CHECK(r.allowed);
   CHECK(r.level == 2);

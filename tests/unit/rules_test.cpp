@@ -369,7 +369,7 @@ std::string Answers(std::string_view extra = "") {
                      extra.empty() ? "" : ",", extra);
 }
 
-Status Validate(std::string_view answers, const char* schema = kSchema) {
+Status CheckAnswers(std::string_view answers, const char* schema = kSchema) {
   auto s = ParseDoc(schema);
   auto a = ParseDoc(answers);
   auto owns = [](std::string_view file_id) { return file_id == "mine-1"; };
@@ -378,25 +378,25 @@ Status Validate(std::string_view answers, const char* schema = kSchema) {
 
 void CheckBad(std::string_view answers, std::string_view field) {
   CAPTURE(std::string(answers));
-  Status s = Validate(answers);
+  Status s = CheckAnswers(answers);
   CHECK(s.code() == Code::kBadRequest);
   CHECK_MESSAGE(Contains(s.message(), fmt::format("answers.{}", field)), s.message());
 }
 
 TEST_CASE("rules: ValidateAnswers accepts valid answers of every field type") {
-  CHECK(Validate(Answers()).ok());
-  Status all = Validate(Answers(
+  CHECK(CheckAnswers(Answers()).ok());
+  Status all = CheckAnswers(Answers(
       R"("notes":"long\ntext","citizenship":"DE","passport_scan":"mine-1","income":1234.5,)"
       R"("pep":false,"employment":"retired","source":"savings","products":["fx","bonds"])"));
   CHECK_MESSAGE(all.ok(), all.message());
-  CHECK(Validate(Answers(R"("income":0)")).ok());
-  CHECK(Validate(Answers(R"("income":-3)")).ok());
-  CHECK(Validate(Answers(R"("pep":true)")).ok());
-  CHECK(Validate(Answers(R"("source":3)")).ok());  // a plain non-string option
-  CHECK(Validate(Answers(R"("products":[])")).ok());  // optional and empty: absent
-  CHECK(Validate(Answers(R"("notes":"")")).ok());      // optional and empty
-  CHECK(Validate(Answers(R"("citizenship":null)")).ok());  // optional null: absent
-  CHECK(Validate(R"({"full_name":"x","dob":"2024-02-29","tags":["a","b"]})").ok());
+  CHECK(CheckAnswers(Answers(R"("income":0)")).ok());
+  CHECK(CheckAnswers(Answers(R"("income":-3)")).ok());
+  CHECK(CheckAnswers(Answers(R"("pep":true)")).ok());
+  CHECK(CheckAnswers(Answers(R"("source":3)")).ok());  // a plain non-string option
+  CHECK(CheckAnswers(Answers(R"("products":[])")).ok());  // optional and empty: absent
+  CHECK(CheckAnswers(Answers(R"("notes":"")")).ok());      // optional and empty
+  CHECK(CheckAnswers(Answers(R"("citizenship":null)")).ok());  // optional null: absent
+  CHECK(CheckAnswers(R"({"full_name":"x","dob":"2024-02-29","tags":["a","b"]})").ok());
 }
 
 TEST_CASE("rules: ValidateAnswers refuses a wrong value, naming the field") {
@@ -416,7 +416,7 @@ TEST_CASE("rules: ValidateAnswers refuses a wrong value, naming the field") {
   // file_reference
   CheckBad(Answers(R"("passport_scan":"someone-elses")"), "passport_scan");
   CheckBad(Answers(R"("passport_scan":7)"), "passport_scan");
-  CHECK(Contains(Validate(Answers(R"("passport_scan":"someone-elses")")).message(),
+  CHECK(Contains(CheckAnswers(Answers(R"("passport_scan":"someone-elses")")).message(),
                  "someone-elses"));
   // number
   CheckBad(Answers(R"("income":"1000")"), "income");
@@ -441,30 +441,30 @@ TEST_CASE("rules: ValidateAnswers refuses a wrong value, naming the field") {
 TEST_CASE("rules: ValidateAnswers: required fields, unknown fields, answers not an object") {
   // required missing
   CheckBad(R"({"dob":"1990-05-17","tags":["a"]})", "full_name");
-  CHECK(Validate(R"({"dob":"1990-05-17","tags":["a"]})").message() ==
+  CHECK(CheckAnswers(R"({"dob":"1990-05-17","tags":["a"]})").message() ==
         "answers.full_name is required");
   // required but empty string, empty array, null
   CheckBad(R"({"full_name":"","dob":"1990-05-17","tags":["a"]})", "full_name");
   CheckBad(R"({"full_name":"A","dob":"1990-05-17","tags":[]})", "tags");
-  CHECK(Validate(R"({"full_name":"A","dob":"1990-05-17","tags":[]})").message() ==
+  CHECK(CheckAnswers(R"({"full_name":"A","dob":"1990-05-17","tags":[]})").message() ==
         "answers.tags is required");
   CheckBad(R"({"full_name":"A","dob":null,"tags":["a"]})", "dob");
   // optional absent is fine (all but the three required are absent in Answers())
-  CHECK(Validate(Answers()).ok());
+  CHECK(CheckAnswers(Answers()).ok());
   // an unknown field
   CheckBad(Answers(R"("nickname":"x")"), "nickname");
-  CHECK(Contains(Validate(Answers(R"("nickname":"x")")).message(), "not a field"));
+  CHECK(Contains(CheckAnswers(Answers(R"("nickname":"x")")).message(), "not a field"));
   // answers must be an object
   for (const char* bad : {"[]", "\"x\"", "5", "null"}) {
     CAPTURE(bad);
-    Status s = Validate(bad);
+    Status s = CheckAnswers(bad);
     CHECK(s.code() == Code::kBadRequest);
     CHECK(Contains(s.message(), "answers"));
   }
   // An empty schema takes only empty answers.
-  CHECK(Validate("{}", "{}").ok());
-  CHECK(Validate(R"({"a":1})", "{}").code() == Code::kBadRequest);
-  CHECK(Validate("{}", R"({"sections":[]})").ok());
+  CHECK(CheckAnswers("{}", "{}").ok());
+  CHECK(CheckAnswers(R"({"a":1})", "{}").code() == Code::kBadRequest);
+  CHECK(CheckAnswers("{}", R"({"sections":[]})").ok());
 }
 
 TEST_CASE("rules: ValidateAnswers asks owns_file only for file_reference values") {

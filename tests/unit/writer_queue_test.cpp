@@ -25,11 +25,11 @@ namespace {
 
 using test::Contains;
 
-struct Row {
+struct QueueRow {
   int64_t id = 0;
   std::string value;
 };
-using RowTable = StagedTable<Row>;
+using QueueRowTable = StagedTable<QueueRow>;
 using Future = std::future<Result<std::string>>;
 
 // Holds a write on the strand until the test has queued more writes behind it, so those
@@ -67,7 +67,7 @@ class QueueFixture {
   }
 
   WriterQueue& queue() { return *queue_; }
-  RowTable& table() { return table_; }
+  QueueRowTable& table() { return table_; }
 
   // A write that inserts or replaces a row on disk and stages it in memory.
   WriteFn Put(int64_t id, std::string value) {
@@ -76,7 +76,7 @@ class QueueFixture {
       if (!st.ok()) return st.status();
       st->Bind(1, id).Bind(2, std::string_view(value));
       if (Status s = st->Exec(); !s.ok()) return s;
-      table_.Stage(b, std::make_shared<const Row>(Row{id, value}));
+      table_.Stage(b, std::make_shared<const QueueRow>(QueueRow{id, value}));
       return fmt::format(R"({{"id":{}}})", id);
     };
   }
@@ -140,7 +140,7 @@ class QueueFixture {
   std::string path_;
   std::unique_ptr<Db> db_;
   std::unique_ptr<Db> reader_;
-  RowTable table_;
+  QueueRowTable table_;
   boost::asio::thread_pool pool_{2};
   std::unique_ptr<WriterQueue> queue_;
 };
