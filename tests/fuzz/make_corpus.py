@@ -46,4 +46,24 @@ write("form_schema", "schema-and-answers",
       b'{"name":"country","type":"country"},{"name":"born","type":"date"},'
       b'{"name":"kind","type":"select","options":["a","b"]}]}]},'
       b'"answers":{"full_name":"Ann Lee","country":"DE","born":"1990-01-02","kind":"a"}}')
-print(f"{len(names)} command frames and the other seeds written under {corpus}")
+# The whole TCP path: the same frames, sent after the harness's Auth frame.
+for i, name in enumerate(names):
+    write("tcp_path", name, frame(i + 1, name, '{"id":1,"brand":"acme","customer_id":7}'))
+
+# The whole REST path: a request to every route of the table, with the harness's token.
+routes = re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)", "(/[^"]*)"\}', table)
+for i, (method, path) in enumerate(routes):
+    target = re.sub(r"\{[a-z_]+\}", "1", path)
+    body = b"" if method == "GET" else b'{"brand":"acme","customer_id":7}'
+    head = (f"{method} {target} HTTP/1.1\r\nHost: fuzz\r\nAuthorization: Bearer $TOKEN\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+    write("rest_path", f"route{i:03d}", head.encode() + body)
+write("rest_path", "keep-alive-pair",
+      b"GET /ping HTTP/1.1\r\nHost: f\r\n\r\nGET /manager/kyc/profiles?limit=2 HTTP/1.1\r\n"
+      b"Host: f\r\nAuthorization: Bearer $TOKEN\r\n\r\n")
+write("rest_path", "upload",
+      b"POST /upload HTTP/1.1\r\nHost: f\r\nAuthorization: Bearer $TOKEN\r\n"
+      b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 101\r\n\r\n"
+      b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n"
+      b"\x89PNG\r\n\x1a\nDATA\r\n--b--\r\n")
+print(f"{len(names)} command frames, {len(routes)} routes and the other seeds written under {corpus}")

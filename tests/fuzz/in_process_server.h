@@ -1,0 +1,165 @@
+// An in-process kyc-server for the path fuzzers (tcp_path_fuzz, rest_path_fuzz): a Core
+// on ":memory:" bases with a fake clock and random source, and the real TCP listener and
+// REST gateway on loopback ports, served by one I/O thread. Each input goes through a real
+// socket, so its bytes take the production path (frame decoder or Beast's parser, router,
+// access check, dispatch, answer) with a logged-in admin session. The client then closes
+// its sending side and reads until the server closes: an input that hangs the server
+// stops the fuzzer with a timeout, one that crashes it stops it with the crash.
+#pragma once
+
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <future>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/core.h"
+#include "env/env.h"
+#include "handlers/dispatch.h"
+#include "net/endpoint.h"
+#include "net/io_pool.h"
+#include "net/listener.h"
+#include "rest_gateway/http_server.h"
+#include "server/connection.h"
+
+namespace kyc::fuzz {
+
+inline constexpr std::string_view kAdminPassword = "fuzz-admin-password";
+
+class InProcessServer {
+ public:
+  // One per fuzzer process, never destroyed: the fuzzer ends with exit() while the
+  // server's threads still run.
+  static InProcessServer& Get() {
+    static InProcessServer* server = new InProcessServer();
+    return *server;
+  }
+
+  uint16_t tcp_port() const { return tcp_port_; }
+  uint16_t http_port() const { return http_port_; }
+
+  // A token of a live admin session: the last one unless an input ended it (Logout, a
+  // disabled account), then a new login. Empty when no login works any more (an input
+  // changed the password): the inputs then run without a session.
+  std::string AdminToken() {
+    if (!token_.empty() && core_->sessions().Find(token_)) return token_;
+    Request req;
+    req.spec = FindCommand("Login");
+    req.command = "Login";
+    const std::string json =
+        std::string(R"({"login":"admin","password":")") + std::string(kAdminPassword) + "\"}";
+    req.json = json;  // a view: `json` outlives the dispatch
+    req.peer = "fuzz-harness";
+    std::promise<Response> answered;
+    dispatcher_->Dispatch(std::move(req), [&](Response r) { answered.set_value(std::move(r)); });
+    Response r = answered.get_future().get();
+    token_ = r.status.ok() && r.attach ? r.attach->token : "";
+    return token_;
+  }
+
+  // Connects, sends `bytes`, closes the sending side and reads every answer until the
+  // server closes. Aborts if the server has not closed within 20 s (a hang).
+  std::string Exchange(uint16_t port, std::string_view bytes) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) Die("socket");
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) Die("connect");
+    std::string answers;
+    char buf[16384];
+    size_t sent = 0;
+    bool write_closed = false;
+    for (;;) {
+      if (sent == bytes.size() && !write_closed) {
+        ::shutdown(fd, SHUT_WR);
+        write_closed = true;
+      }
+      pollfd p{fd, static_cast<short>(POLLIN | (write_closed ? 0 : POLLOUT)), 0};
+      if (::poll(&p, 1, 20000) <= 0) Die("the server neither answered nor closed in 20 s");
+      if (p.revents & POLLOUT) {
+        ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+          sent = bytes.size();  // the server closed on us: read what it said
+        } else {
+          sent += static_cast<size_t>(n);
+        }
+      }
+      if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        answers.append(buf, static_cast<size_t>(n));
+      }
+    }
+    ::close(fd);
+    return answers;
+  }
+
+ private:
+  InProcessServer() {
+    spdlog::set_level(spdlog::level::off);
+    char dir[] = "/tmp/kyc-fuzz-XXXXXX";
+    if (!::mkdtemp(dir)) Die("mkdtemp");
+    CoreOptions o;
+    o.in_memory = true;
+    o.data_dir = dir;  // uploaded files (the bases are in memory)
+    o.password_hash.ops_limit = crypto_pwhash_OPSLIMIT_MIN;
+    o.password_hash.mem_limit = crypto_pwhash_MEMLIMIT_MIN;
+    auto core = Core::Open(o, clock_, random_, writers_.get_executor(), blocking_.get_executor());
+    if (!core.ok()) Die(core.status().message());
+    core_ = std::move(core.value());
+    if (!core_->BootstrapAdmin(std::string(kAdminPassword)).ok()) Die("BootstrapAdmin");
+    dispatcher_ = std::make_unique<Dispatcher>(*core_);
+    ConnectionOptions conn;
+    conn.idle_timeout = 5;
+    conn.frame_timeout = 5;
+    tcp_ = std::make_unique<Listener<Connection>>(pool_, "tcp", [this, conn](IoSocket socket) {
+      return std::make_shared<Connection>(std::move(socket), *dispatcher_, conn);
+    });
+    HttpOptions http;
+    http.idle_timeout = 5;
+    http.header_timeout = 5;
+    http_ = std::make_unique<HttpServer>(pool_, *dispatcher_, http);
+    auto tcp_at = tcp_->Listen(*ParseEndpoint("127.0.0.1:0"));
+    auto http_at = http_->Listen(*ParseEndpoint("127.0.0.1:0"));
+    if (!tcp_at.ok() || !http_at.ok()) Die("listen");
+    tcp_port_ = tcp_at->port();
+    http_port_ = http_at->port();
+    tcp_->Start();
+    http_->Start();
+    io_thread_ = std::thread([this] { pool_.Run(); });
+  }
+
+  [[noreturn]] static void Die(std::string_view why) {
+    std::fprintf(stderr, "in-process server: %.*s\n", static_cast<int>(why.size()), why.data());
+    std::abort();
+  }
+
+  FakeClock clock_;
+  FakeRandom random_;
+  boost::asio::thread_pool writers_{2};
+  boost::asio::thread_pool blocking_{1};
+  std::unique_ptr<Core> core_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  IoPool pool_{1};
+  std::unique_ptr<Listener<Connection>> tcp_;
+  std::unique_ptr<HttpServer> http_;
+  uint16_t tcp_port_ = 0, http_port_ = 0;
+  std::string token_;
+  std::thread io_thread_;
+};
+
+}  // namespace kyc::fuzz
