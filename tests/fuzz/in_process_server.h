@@ -2,7 +2,7 @@
 // on ":memory:" bases with a fake clock and random source, and the real TCP listener and
 // REST gateway on loopback ports, served by one I/O thread. Each input goes through a real
 // socket, so its bytes take the production path (frame decoder or Beast's parser, router,
-// access check, dispatch, answer) with a logged-in admin session. The client then closes
+// access check, dispatch, answer) with live admin and client sessions. The client then closes
 // its sending side and reads until the server closes: an input that hangs the server
 // stops the fuzzer with a timeout, one that crashes it stops it with the crash.
 #pragma once
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <future>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,24 +50,28 @@ class InProcessServer {
   uint16_t tcp_port() const { return tcp_port_; }
   uint16_t http_port() const { return http_port_; }
 
-  // A token of a live admin session: the last one unless an input ended it (Logout, a
-  // disabled account), then a new login. Empty when no login works any more (an input
-  // changed the password): the inputs then run without a session.
-  std::string AdminToken() {
-    if (!token_.empty() && core_->sessions().Find(token_)) return token_;
-    Request req;
-    req.spec = FindCommand("Login");
-    req.command = "Login";
-    const std::string json =
-        std::string(R"({"login":"admin","password":")") + std::string(kAdminPassword) + "\"}";
-    req.json = json;  // a view: `json` outlives the dispatch
-    req.peer = "fuzz-harness";
-    std::promise<Response> answered;
-    dispatcher_->Dispatch(std::move(req), [&](Response r) { answered.set_value(std::move(r)); });
-    Response r = answered.get_future().get();
-    token_ = r.status.ok() && r.attach ? r.attach->token : "";
-    return token_;
+  // Called at the start of each input: the fake clock moves on a second (throttle windows
+  // and sessions age as inputs go by), and fresh sessions are minted for it, an admin's
+  // and a client's (customer 7 of brand "acme"). They are made by the session store, not
+  // by Login, so no earlier input (a Logout, a changed password, failed logins) can leave
+  // the fuzzer without a session.
+  void NextInput() {
+    clock_.Advance(1);
+    Session admin;
+    admin.type = SessionType::kAdmin;
+    admin.manager_id = 1;  // the bootstrapped "admin"
+    admin.login = "admin";
+    admin.permissions = kAllPerms;
+    admin.roles = "admin";
+    admin_token_ = core_->sessions().Create(admin, 3600)->token;
+    Session client;
+    client.type = SessionType::kClient;
+    client.customer_id = 7;
+    client.brand = "acme";
+    client_token_ = core_->sessions().Create(client, 3600)->token;
   }
+  const std::string& admin_token() const { return admin_token_; }
+  const std::string& client_token() const { return client_token_; }
 
   // Connects, sends `bytes`, closes the sending side and reads every answer until the
   // server closes. Aborts if the server has not closed within 20 s (a hang).
@@ -113,6 +117,9 @@ class InProcessServer {
     spdlog::set_level(spdlog::level::off);
     char dir[] = "/tmp/kyc-fuzz-XXXXXX";
     if (!::mkdtemp(dir)) Die("mkdtemp");
+    // Uploaded files go here; the directory goes when the fuzzer exits.
+    static std::string data_dir = dir;
+    std::atexit([] { std::filesystem::remove_all(data_dir); });
     CoreOptions o;
     o.in_memory = true;
     o.data_dir = dir;  // uploaded files (the bases are in memory)
@@ -158,7 +165,7 @@ class InProcessServer {
   std::unique_ptr<Listener<Connection>> tcp_;
   std::unique_ptr<HttpServer> http_;
   uint16_t tcp_port_ = 0, http_port_ = 0;
-  std::string token_;
+  std::string admin_token_, client_token_;
   std::thread io_thread_;
 };
 

@@ -2,6 +2,7 @@
 """Seed corpora for the fuzzers (tests/fuzz/corpus/<target>/): a valid request frame of
 every command of the command table (protocol/commands.h), and a few valid inputs of each
 other parser. Run from the repository root; the files are committed."""
+import json
 import os
 import re
 import struct
@@ -23,8 +24,44 @@ def write(target, name, data):
         f.write(data)
 
 
+# Each row's params text, "{id, reason} → …": its required fields, with a plausible value
+# each, make a request the handler accepts or refuses on the merits (not as unknown fields).
+rows = re.findall(r'^\s*\{"([A-Za-z]+)", k.*?"\{([^"]*?)\}[^"]*→', table, re.M | re.S)
+params_text = dict(rows)
+
+
+def value(field):
+    if field == "customer_id":
+        return 7
+    if field == "id" or field.endswith("_id") or field in ("level", "limit", "offset", "months"):
+        return 1
+    if field == "brand":
+        return "acme"
+    if field == "currency":
+        return "EUR"
+    if field in ("amount", "x", "eur_amount", "percent", "min_amount", "max_amount"):
+        return "10.00"
+    if field == "session_type":
+        return "SESSION_MANAGER"
+    if field == "password":
+        return "Fuzz-pass-word-1"
+    if field in ("answers", "params", "fields", "form_schema"):
+        return {}
+    if field in ("topics", "events", "roles", "currencies", "brands"):
+        return []
+    return "x"
+
+
+def params(name, drop=()):
+    text = params_text.get(name, "").split("|")[0]
+    fields = [f.strip() for f in text.split(",")]
+    required = [f for f in fields
+                if f and re.fullmatch(r"[a-z_]+", f) and f not in drop]
+    return json.dumps({f: value(f) for f in required}, separators=(",", ":"))
+
+
 for i, name in enumerate(names):
-    write("frame", name, frame(i + 1, name, '{"id":1,"brand":"acme","customer_id":7}'))
+    write("frame", name, frame(i + 1, name, params(name)))
 write("frame", "pipelined", frame(1, "Ping", "{}") + frame(2, "Login", '{"login":"a","password":"b"}'))
 
 for i, text in enumerate(["0", "1500.25", "-0.5", "0.12345678", "99999999999999999999.99"]):
@@ -48,22 +85,32 @@ write("form_schema", "schema-and-answers",
       b'"answers":{"full_name":"Ann Lee","country":"DE","born":"1990-01-02","kind":"a"}}')
 # The whole TCP path: the same frames, sent after the harness's Auth frame.
 for i, name in enumerate(names):
-    write("tcp_path", name, frame(i + 1, name, '{"id":1,"brand":"acme","customer_id":7}'))
+    write("tcp_path", name, frame(i + 1, name, params(name)))
 
-# The whole REST path: a request to every route of the table, with the harness's token.
-routes = re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)", "(/[^"]*)"\}', table)
-for i, (method, path) in enumerate(routes):
-    target = re.sub(r"\{[a-z_]+\}", "1", path)
-    body = b"" if method == "GET" else b'{"brand":"acme","customer_id":7}'
-    head = (f"{method} {target} HTTP/1.1\r\nHost: fuzz\r\nAuthorization: Bearer $TOKEN\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
-    write("rest_path", f"route{i:03d}", head.encode() + body)
+# The whole REST path: a request to every route of the table, with the harness's admin
+# token, or its client token on client routes.
+starts = [m for m in re.finditer(r'^\s*\{"([A-Za-z]+)", (k[A-Za-z]+),', table, re.M)]
+count = 0
+for k, m in enumerate(starts):
+    name, access = m.group(1), m.group(2)
+    row = table[m.end():starts[k + 1].start() if k + 1 < len(starts) else len(table)]
+    for method, path in re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)", "(/[^"]*)"\}', row):
+        target = re.sub(r"\{[a-z_]+\}", "1", path)
+        in_path = re.findall(r"\{([a-z_]+)\}", path)
+        body = b"" if method == "GET" else params(name, in_path).encode()
+        token = "$CLIENT_TOKEN" if access == "kClient" else "$TOKEN"
+        head = (f"{method} {target} HTTP/1.1\r\nHost: fuzz\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        write("rest_path", f"route{count:03d}", head.encode() + body)
+        count += 1
 write("rest_path", "keep-alive-pair",
       b"GET /ping HTTP/1.1\r\nHost: f\r\n\r\nGET /manager/kyc/profiles?limit=2 HTTP/1.1\r\n"
       b"Host: f\r\nAuthorization: Bearer $TOKEN\r\n\r\n")
-write("rest_path", "upload",
-      b"POST /upload HTTP/1.1\r\nHost: f\r\nAuthorization: Bearer $TOKEN\r\n"
-      b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 101\r\n\r\n"
-      b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n"
-      b"\x89PNG\r\n\x1a\nDATA\r\n--b--\r\n")
-print(f"{len(names)} command frames, {len(routes)} routes and the other seeds written under {corpus}")
+upload = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+          b"Content-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\nDATA\r\n--b--\r\n")
+for who, token in (("staff", "$TOKEN"), ("client", "$CLIENT_TOKEN")):
+    write("rest_path", f"upload-{who}",
+          f"POST /upload HTTP/1.1\r\nHost: f\r\nAuthorization: Bearer {token}\r\n"
+          f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {len(upload)}"
+          f"\r\n\r\n".encode() + upload)
+print(f"{len(names)} command frames, {count} routes and the other seeds written under {corpus}")

@@ -1,7 +1,8 @@
 // libFuzzer: the whole REST path in process. Raw HTTP bytes go to the real gateway
 // (Beast's parser, the smuggling checks, router, bearer token, body limits, multipart,
-// params merge, dispatch). "$TOKEN" in the input becomes a live admin token, so the seed
-// requests (tests/fuzz/corpus/rest_path) reach the handlers behind the access check.
+// params merge, dispatch). "$TOKEN" in the input becomes a live admin token and
+// "$CLIENT_TOKEN" a client's, so the seed requests (tests/fuzz/corpus/rest_path) reach
+// the handlers behind the access check.
 // Every answer must be an HTTP/1.1 response whose JSON body is valid.
 #include <cstddef>
 #include <cstdint>
@@ -39,11 +40,15 @@ void CheckAnswers(std::string_view rest) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& server = kyc::fuzz::InProcessServer::Get();
+  server.NextInput();
   std::string bytes(reinterpret_cast<const char*>(data), size);
-  const std::string token = server.AdminToken();
-  for (size_t at = bytes.find("$TOKEN"); at != std::string::npos;
-       at = bytes.find("$TOKEN", at + token.size())) {
-    bytes.replace(at, 6, token);
+  for (auto [mark, token] : {std::pair<std::string_view, std::string_view>{"$CLIENT_TOKEN",
+                                                                          server.client_token()},
+                             {"$TOKEN", server.admin_token()}}) {
+    for (size_t at = bytes.find(mark); at != std::string::npos;
+         at = bytes.find(mark, at + token.size())) {
+      bytes.replace(at, mark.size(), token);
+    }
   }
   CheckAnswers(server.Exchange(server.http_port(), bytes));
   return 0;

@@ -140,9 +140,13 @@ TEST_CASE_FIXTURE(RunningServer, "disabling a staff account ends its sessions at
   CHECK(http->Request("GET", kStaffReadRoute).status == 401);
   // Nor can the account log in again, with the right password.
   auto again = ConnectTcp(server);
-  CHECK_FALSE(MustCall(*again, "Login", kStaffLogin).ok());
+  Reply refused = MustCall(*again, "Login", kStaffLogin);
+  CHECK(refused.code == Code::kUnauthorized);
+  CHECK(ErrorMessage(refused.body) == "account 'officer' is disabled");
   HttpClient fresh("127.0.0.1", server.http_port());
-  CHECK(fresh.Request("POST", "/auth/login", kStaffLogin).status >= 400);
+  HttpResponse http_refused = fresh.Request("POST", "/auth/login", kStaffLogin);
+  CHECK(http_refused.status == 401);
+  CHECK(ErrorMessage(http_refused.body) == "account 'officer' is disabled");
   CHECK(MustCall(*admin, "Ping").ok());
 }
 

@@ -126,7 +126,23 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
 }
 
 ServerProcess::~ServerProcess() {
-  if (running()) Kill9();
+  if (running()) {
+    // A server that stopped by itself while the test thought it ran fails the test: a
+    // sanitizer halts the process on its first finding.
+    const int code = WaitPid(pid_, 0);
+    if (code != -2) {
+      pid_ = -1;
+      CHECK_MESSAGE(false, "kyc-server exited by itself with " << code << ":\n" << Log());
+    }
+    Kill9();
+  }
+  // A finding of a sanitizer build is in the server's log, whenever it happened.
+  const std::string log = Log();
+  for (std::string_view mark : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                "WARNING: ThreadSanitizer", "runtime error:"}) {
+    CHECK_MESSAGE(log.find(mark) == std::string::npos, "kyc-server's log has a sanitizer finding:\n"
+                                                           << log);
+  }
 }
 
 Status ServerProcess::Start() {

@@ -6,7 +6,7 @@
 
 #include "server/config.h"
 
-using namespace kyc;
+namespace kyc {
 
 TEST_CASE("ParseEndpoint takes HOST:PORT and rejects the rest") {
   auto ep = ParseEndpoint("127.0.0.1:7400");
@@ -89,3 +89,5 @@ TEST_CASE("ApplyToml overrides keys and names the one at fault") {
   CHECK(ApplyToml("[bases]\nsynchronous = \"sometimes\"\n", c).code() == Code::kBadRequest);
   CHECK(ApplyToml("this is = = not toml", c).code() == Code::kBadRequest);
 }
+
+}  // namespace kyc

@@ -47,8 +47,11 @@ TEST_CASE("updates arrive together, the newest per customer") {
     REQUIRE(one);
     CHECK(one->kyc_status == ProfileStatus::kApproved);
     CHECK(one->kyc_level == 2);
-    CHECK((*base)->writer().stats().transactions.load() == 1);
-    CHECK((*base)->writer().stats().writes.load() == 1);
+    // The writer counts a batch after it has published the rows: wait for the count too.
+    const auto& stats = (*base)->writer().stats();
+    CHECK(Eventually([&] { return stats.transactions.load() >= 1 && stats.writes.load() >= 1; }));
+    CHECK(stats.transactions.load() == 1);
+    CHECK(stats.writes.load() == 1);
   }
   pool.join();
 }
