@@ -15,7 +15,10 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -75,14 +78,40 @@ class InProcessServer {
 
   // Connects, sends `bytes`, closes the sending side and reads every answer until the
   // server closes. Aborts if the server has not closed within 20 s (a hang).
+  //
+  // libFuzzer's -timeout runs on SIGALRM, which interrupts whatever system call this thread
+  // is in: every call here retries EINTR, and the 20 s are a deadline, not a poll timeout
+  // (an interrupted poll once stopped the fuzzers as a "hang" of the server).
   std::string Exchange(uint16_t port, std::string_view bytes) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    auto wait = [&](int fd, short events) -> short {
+      for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              deadline - std::chrono::steady_clock::now())
+                              .count();
+        if (left <= 0) Die("the server neither answered nor closed in 20 s");
+        pollfd p{fd, events, 0};
+        int n = ::poll(&p, 1, static_cast<int>(left));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) Die(std::string("poll: ") + std::strerror(errno));
+        if (n > 0) return p.revents;
+      }
+    };
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) Die("socket");
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(port);
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) Die("connect");
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+      // An interrupted connect goes on in the background: wait for it, then ask how it went.
+      if (errno != EINTR) Die(std::string("connect: ") + std::strerror(errno));
+      wait(fd, POLLOUT);
+      int err = 0;
+      socklen_t len = sizeof err;
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err != 0) Die(std::string("connect: ") + std::strerror(err));
+    }
     std::string answers;
     char buf[16384];
     size_t sent = 0;
@@ -92,22 +121,28 @@ class InProcessServer {
         ::shutdown(fd, SHUT_WR);
         write_closed = true;
       }
-      pollfd p{fd, static_cast<short>(POLLIN | (write_closed ? 0 : POLLOUT)), 0};
-      if (::poll(&p, 1, 20000) <= 0) Die("the server neither answered nor closed in 20 s");
-      if (p.revents & POLLOUT) {
+      const short revents = wait(fd, static_cast<short>(POLLIN | (write_closed ? 0 : POLLOUT)));
+      if (revents & POLLOUT) {
         ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
           sent = bytes.size();  // the server closed on us: read what it said
         } else {
           sent += static_cast<size_t>(n);
         }
       }
-      if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (revents & (POLLIN | POLLHUP | POLLERR)) {
         ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         answers.append(buf, static_cast<size_t>(n));
       }
     }
+    // Everything was read, up to the server's close: end with a reset rather than hold the
+    // port in TIME_WAIT for a minute, or hundreds of inputs a second use up the ephemeral
+    // ports and connect() fails.
+    linger no_wait{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &no_wait, sizeof no_wait);
     ::close(fd);
     return answers;
   }
