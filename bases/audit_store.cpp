@@ -106,7 +106,7 @@ Status AuditStore::Open(Db& db) {
   return db.Exec("COMMIT");
 }
 
-Status AuditStore::Append(WriteBatch& batch, AuditRow row) {
+Status AuditStore::Append(WriteBatch& batch, AuditRow row, AuditLog::Ptr* staged) {
   row.id = log_.StagedNextId();
   // Ids are dense (a discarded batch gives its ids back): the row before is id - 1.
   auto before = row.id > 1 ? log_.StagedGet(row.id - 1) : nullptr;
@@ -118,7 +118,9 @@ Status AuditStore::Append(WriteBatch& batch, AuditRow row) {
   insert_.Bind(11, row.before).Bind(12, row.after).Bind(13, row.reason);
   insert_.Bind(14, row.actor.approved_by).Bind(15, row.prev_hash).Bind(16, row.hash);
   if (Status s = insert_.Exec(); !s.ok()) return s;
-  log_.Stage(batch, std::make_shared<const AuditRow>(std::move(row)));
+  auto ptr = std::make_shared<const AuditRow>(std::move(row));
+  if (staged) *staged = ptr;
+  log_.Stage(batch, std::move(ptr));
   return Status::Ok();
 }
 

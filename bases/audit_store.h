@@ -63,7 +63,8 @@ class AuditStore {
   // before the chain existed) get theirs now, in id order, in one transaction.
   [[nodiscard]] Status Open(Db& db);
   // Writer strand only: assigns the next id, writes the row, stages it in memory.
-  [[nodiscard]] Status Append(WriteBatch& batch, AuditRow row);
+  // `staged`, when given, receives the row as staged.
+  [[nodiscard]] Status Append(WriteBatch& batch, AuditRow row, AuditLog::Ptr* staged = nullptr);
   const AuditLog& log() const { return log_; }
 
  private:

@@ -88,9 +88,9 @@ Result<std::unique_ptr<KycBase>> KycBase::Open(const std::string& path,
                                                const BaseOptions& options) {
   std::unique_ptr<KycBase> base(new KycBase());
   base->profile_json_.set_max_bytes(options.profile_cache_bytes);
-  const std::array<std::string_view, 9> migrations{
+  const std::array<std::string_view, 10> migrations{
       kKycSchemaV1,  kKycSchemaV2,    kKycSchemaV3,   kClientSchema,    kAmlSchema,
-      kAccountSchema, kFundsSchema, kBankingSchema, kAuditChainSchema};
+      kAccountSchema, kFundsSchema, kBankingSchema, kAuditChainSchema, kWebhookSchema};
   if (Status s = base->OpenFile(path, migrations, "kyc", std::move(writers), options,
                                 &base->snapshot_mu_);
       !s.ok()) {
@@ -145,6 +145,7 @@ Status KycBase::Load() {
   if (Status s = aml_.Prepare(*db_); !s.ok()) return s;
   if (Status s = accounts_.Prepare(*db_); !s.ok()) return s;
   if (Status s = funds_.Prepare(*db_); !s.ok()) return s;
+  if (Status s = webhooks_.Prepare(*db_); !s.ok()) return s;
   // The client records (issue 13) load on a third thread: a million of them take as long
   // as the steps.
   Status documents_loaded = Status::Ok(), clients_loaded = Status::Ok();
@@ -182,6 +183,7 @@ Status KycBase::Load() {
   if (Status s = guarded([this] { return aml_.Load(*db_); }); !s.ok()) return s;
   if (Status s = guarded([this] { return accounts_.Load(*db_); }); !s.ok()) return s;
   if (Status s = guarded([this] { return funds_.Load(*db_); }); !s.ok()) return s;
+  if (Status s = guarded([this] { return webhooks_.Load(*db_); }); !s.ok()) return s;
   return audit_.Open(*db_);
 }
 

@@ -13,6 +13,7 @@
 #include "bases/audit_store.h"
 #include "bases/client_store.h"
 #include "bases/sqlite.h"
+#include "bases/webhook_store.h"
 #include "bases/writer_queue.h"
 #include "kyc/json_cache.h"
 #include "kyc/profiles.h"
@@ -41,6 +42,7 @@ class KycBase : public BaseFile {
   const AccountStore& accounts() const { return accounts_; }
   // Payment channels, the ledger and holds (issue 16).
   const FundsStore& funds() const { return funds_; }
+  const WebhookStore& webhooks() const { return webhooks_; }
   // Held shared by readers that combine several tables (a profile with its steps and
   // documents); the writer holds it exclusively while it publishes a batch.
   std::shared_mutex& snapshot_mutex() { return snapshot_mu_; }
@@ -60,9 +62,18 @@ class KycBase : public BaseFile {
   AmlStore& staged_aml() { return aml_; }
   AccountStore& staged_accounts() { return accounts_; }
   FundsStore& staged_funds() { return funds_; }
+  WebhookStore& staged_webhooks() { return webhooks_; }
   [[nodiscard]] Status AppendAudit(WriteBatch& batch, AuditRow row) {
-    return audit_.Append(batch, std::move(row));
+    if (!on_audit_) return audit_.Append(batch, std::move(row));
+    AuditLog::Ptr staged;
+    if (Status s = audit_.Append(batch, std::move(row), &staged); !s.ok()) return s;
+    // Events (issue 18) leave only once the row, and the change it records, committed.
+    batch.AfterCommit([fn = &on_audit_, staged] { (*fn)(*staged); });
+    return Status::Ok();
   }
+  // Set once at start, before any write: called on the writer strand with each audit row
+  // after its batch committed, in id order.
+  void OnAuditCommitted(std::function<void(const AuditRow&)> fn) { on_audit_ = std::move(fn); }
 
  private:
   KycBase() = default;
@@ -85,7 +96,9 @@ class KycBase : public BaseFile {
   AmlStore aml_;
   AccountStore accounts_;
   FundsStore funds_;
+  WebhookStore webhooks_;
   Stmt put_template_, put_profile_, put_step_, put_document_;
+  std::function<void(const AuditRow&)> on_audit_;
 };
 
 }  // namespace kyc

@@ -1,6 +1,7 @@
 #include "bases/writer_queue.h"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 
 #include <boost/asio/post.hpp>
@@ -124,6 +125,19 @@ void WriterQueue::Drain() {
   }
 }
 
+void WriterQueue::RecordBatch(size_t writes, int64_t commit_nanos) {
+  auto bucket = [](const auto& bounds, double v) {
+    size_t i = 0;
+    while (i < bounds.size() && v > bounds[i]) ++i;
+    return i;
+  };
+  stats_.batch_sizes[bucket(kBatchSizeBounds, static_cast<double>(writes))].fetch_add(
+      1, std::memory_order_relaxed);
+  stats_.commit_seconds[bucket(kCommitSecondsBounds, static_cast<double>(commit_nanos) / 1e9)]
+      .fetch_add(1, std::memory_order_relaxed);
+  stats_.commit_nanos.fetch_add(static_cast<uint64_t>(commit_nanos), std::memory_order_relaxed);
+}
+
 void WriterQueue::FailAll(std::vector<Item>& items, const Status& why) {
   for (auto& item : items) item.done(why);
 }
@@ -164,7 +178,12 @@ void WriterQueue::RunBatch(std::vector<Item>& items) {
   if (fault_) {
     if (Status s = fault_(); !s.ok()) return fail(&batch, s);
   }
+  const auto commit_start = std::chrono::steady_clock::now();
   if (Status s = txn.Commit(); !s.ok()) return fail(&batch, s);
+  const auto commit_nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now() - commit_start)
+                                .count();
+  RecordBatch(items.size(), commit_nanos);
   batch.Publish(publish_mutex_);
   batch.RunAfterCommit();
   stats_.transactions.fetch_add(1, std::memory_order_relaxed);

@@ -12,6 +12,7 @@
 // and disk can no longer be assumed to agree, so it does not guess.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -71,9 +72,18 @@ class WriteBatch final : public StagingBatch {
 using WriteFn = std::function<Result<std::string>(WriteBatch&)>;
 using WriteDone = std::function<void(Result<std::string>)>;
 
+// Upper bounds of the histograms a writer keeps for GET /metrics (+Inf implied).
+inline constexpr std::array<double, 9> kBatchSizeBounds{1, 2, 4, 8, 16, 32, 64, 128, 256};
+inline constexpr std::array<double, 10> kCommitSecondsBounds{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                             0.025,  0.05,  0.1,    0.25,  1};
+
 struct WriterStats {
   std::atomic<uint64_t> transactions{0};
   std::atomic<uint64_t> writes{0};
+  // Writes per committed batch, and how long each COMMIT (with its fsync) took.
+  std::array<std::atomic<uint64_t>, kBatchSizeBounds.size() + 1> batch_sizes{};
+  std::array<std::atomic<uint64_t>, kCommitSecondsBounds.size() + 1> commit_seconds{};
+  std::atomic<uint64_t> commit_nanos{0};
 };
 
 class WriterQueue {
@@ -95,6 +105,11 @@ class WriterQueue {
   bool failed() const { return failed_.load(); }
   const std::string& name() const { return name_; }
   const WriterStats& stats() const { return stats_; }
+  // Writes queued and not yet taken into a batch (any thread).
+  size_t depth() {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+  }
   // Test hook: runs just before COMMIT; a non-ok Status makes the commit fail.
   void SetCommitFaultForTesting(std::function<Status()> fault) { fault_ = std::move(fault); }
 
@@ -106,6 +121,7 @@ class WriterQueue {
   void Drain();
   void RunBatch(std::vector<Item>& items);
   void FailAll(std::vector<Item>& items, const Status& why);
+  void RecordBatch(size_t writes, int64_t commit_nanos);
 
   std::string name_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;

@@ -1,5 +1,7 @@
 #include "cli/tcp_client.h"
 
+#include <deque>
+
 #include <poll.h>
 
 #include <cerrno>
@@ -20,6 +22,7 @@ struct TcpClient::Impl {
   asio::io_context io;
   tcp::socket socket{io};
   std::string buf;  // bytes received and not yet decoded
+  std::deque<Reply> events;  // event frames read while waiting for a response
   int timeout_ms = -1;  // for reads; -1 waits forever
 };
 
@@ -50,7 +53,7 @@ Status TcpClient::SendRaw(std::string_view bytes) {
   return Status::Ok();
 }
 
-Result<Reply> TcpClient::ReadReply() {
+Result<Reply> TcpClient::ReadFrame() {
   while (true) {
     DecodeResult d = DecodeFrame(impl_->buf, FrameLimits{64u << 20});
     if (d.state == DecodeState::kError) {
@@ -62,8 +65,8 @@ Result<Reply> TcpClient::ReadReply() {
       r.name = std::string(d.frame.name);
       r.request_id = d.frame.request_id;
       r.body = d.frame.json.empty() ? "{}" : std::string(d.frame.json);
+      r.event = d.frame.kind == FrameKind::kEvent;
       impl_->buf.erase(0, d.consumed);
-      if (d.frame.kind != FrameKind::kResponse) continue;  // events are not replies
       return r;
     }
     pollfd p{impl_->socket.native_handle(), POLLIN, 0};
@@ -80,6 +83,27 @@ Result<Reply> TcpClient::ReadReply() {
     if (ec) return Error(Code::kUnavailable, "connection lost: {}", ec.message());
     impl_->buf.append(chunk, n);
   }
+}
+
+Result<Reply> TcpClient::ReadReply() {
+  while (true) {
+    auto r = ReadFrame();
+    if (!r.ok() || !r->event) return r;
+    impl_->events.push_back(std::move(r.value()));  // kept for ReadEvent
+  }
+}
+
+Result<Reply> TcpClient::ReadEvent() {
+  if (!impl_->events.empty()) {
+    Reply e = std::move(impl_->events.front());
+    impl_->events.pop_front();
+    return e;
+  }
+  auto r = ReadFrame();
+  if (r.ok() && !r->event) {
+    return Error(Code::kUnavailable, "a response ({}) while waiting for an event", r->name);
+  }
+  return r;
 }
 
 Result<Reply> TcpClient::Call(std::string_view command, std::string_view json) {

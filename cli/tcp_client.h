@@ -15,7 +15,8 @@ struct Reply {
   Code code = Code::kOk;   // from the frame status
   std::string name;        // command name echoed by the server
   uint32_t request_id = 0;
-  std::string body;        // result JSON, or the error JSON
+  std::string body;        // result JSON, or the error JSON (an event: the event)
+  bool event = false;      // an event frame (kind 2): `name` is its topic
   bool ok() const { return code == Code::kOk; }
 };
 
@@ -32,12 +33,15 @@ class TcpClient {
   [[nodiscard]] Result<Reply> Call(std::string_view command, std::string_view json = "{}");
   // Low level, for pipelining tests: send raw bytes, read one response frame.
   [[nodiscard]] Status SendRaw(std::string_view bytes);
-  [[nodiscard]] Result<Reply> ReadReply();
+  [[nodiscard]] Result<Reply> ReadReply();  // event frames met meanwhile are kept
+  // The next event frame (Subscribe): one kept by ReadReply, or the next read.
+  [[nodiscard]] Result<Reply> ReadEvent();
   // True when the server closed the connection (reads EOF within `timeout_ms`).
   bool ClosedByPeer(int timeout_ms = 2000);
   void Close();
 
  private:
+  Result<Reply> ReadFrame();  // the next frame of any kind
   struct Impl;
   std::unique_ptr<Impl> impl_;
   uint32_t next_id_ = 1;

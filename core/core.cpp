@@ -50,6 +50,7 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   auto customers = customers_opened.get();
   if (!kyc.ok()) return kyc.status();
   core->kyc_ = std::move(kyc.value());
+  core->kyc_->OnAuditCommitted([hub = &core->events_](const AuditRow& row) { hub->Publish(row); });
   auto staff = StaffBase::Open(staff_path, writers, options.bases);
   if (!staff.ok()) return staff.status();
   core->staff_ = std::move(staff.value());
@@ -67,6 +68,7 @@ Result<std::unique_ptr<Core>> Core::Open(const CoreOptions& options, const Clock
   auto dummy = core->HashPassword("not a password: equalizes timing for unknown logins");
   if (!dummy.ok()) return dummy.status();
   core->dummy_hash_ = std::move(dummy.value());
+  core->RegisterMetrics();  // once every base is open
   return core;
 }
 
@@ -183,6 +185,72 @@ void Core::ExpireDocuments(std::function<void(Result<int64_t>)> done) {
         if (!r.ok()) return done(r.status());
         done(*count);
       });
+}
+
+}  // namespace kyc
+
+namespace kyc {
+
+void Core::RegisterMetrics() {
+  Metrics& m = metrics_;
+  const std::pair<const char*, BaseFile*> bases[] = {
+      {"kyc", kyc_.get()}, {"managers", staff_.get()}, {"storage", storage_.get()},
+      {"customers", customers_.get()}};
+  for (auto [name, base] : bases) {
+    m.AddGauge("kyc_writer_queue_depth", "Writes queued for a base's writer, not yet in a batch.",
+               fmt::format("base=\"{}\"", name),
+               [base] { return static_cast<double>(base->writer().depth()); });
+  }
+  m.AddGauge("kyc_sessions", "Sessions in the session store (staff and clients).", "",
+             [this] { return static_cast<double>(sessions_.size()); });
+  m.AddGauge("kyc_profile_cache_bytes", "Bytes of rendered profiles kept for reads.", "",
+             [this] { return static_cast<double>(kyc_->profile_json().bytes()); });
+  m.AddGauge("kyc_profiles", "KYC profiles in memory.", "",
+             [this] { return static_cast<double>(kyc_->profiles().size()); });
+  m.AddGauge("kyc_customers", "Client records in memory.", "",
+             [this] { return static_cast<double>(kyc_->clients().clients().size()); });
+  m.AddGauge("kyc_audit_rows", "Rows of the KYC audit trail in memory.", "",
+             [this] { return static_cast<double>(kyc_->audit().size()); });
+  m.AddGauge("kyc_event_subscribers", "TCP connections subscribed to events.", "",
+             [this] { return static_cast<double>(events_.subscribers()); });
+  m.AddGauge("kyc_events_published_total", "Events published since the start.", "",
+             [this] { return static_cast<double>(events_.published()); });
+  m.AddSection([this, bases](std::string& out) {
+    out += "# HELP kyc_commit_batch_writes Writes per committed batch (group commit).\n"
+           "# TYPE kyc_commit_batch_writes histogram\n";
+    for (auto [name, base] : bases) {
+      const WriterStats& st = base->writer().stats();
+      std::vector<uint64_t> counts;
+      for (const auto& c : st.batch_sizes) counts.push_back(c.load(std::memory_order_relaxed));
+      RenderHistogram(out, "kyc_commit_batch_writes", fmt::format("base=\"{}\"", name),
+                      kBatchSizeBounds, counts,
+                      static_cast<double>(st.writes.load(std::memory_order_relaxed)));
+    }
+    out += "# HELP kyc_commit_seconds Time of each COMMIT, its fsync included.\n"
+           "# TYPE kyc_commit_seconds histogram\n";
+    for (auto [name, base] : bases) {
+      const WriterStats& st = base->writer().stats();
+      std::vector<uint64_t> counts;
+      for (const auto& c : st.commit_seconds) counts.push_back(c.load(std::memory_order_relaxed));
+      RenderHistogram(out, "kyc_commit_seconds", fmt::format("base=\"{}\"", name),
+                      kCommitSecondsBounds, counts,
+                      static_cast<double>(st.commit_nanos.load(std::memory_order_relaxed)) / 1e9);
+    }
+    // AML runs (issue 14): each run's duration, from the runs kept in the base.
+    std::vector<uint64_t> counts(kAmlRunSecondsBounds.size() + 1, 0);
+    double sum = 0;
+    kyc_->aml().runs().Scan([&](const std::shared_ptr<const AmlRun>& r) {
+      const double seconds = static_cast<double>(r->elapsed_ms) / 1000.0;
+      size_t i = 0;
+      while (i < kAmlRunSecondsBounds.size() && seconds > kAmlRunSecondsBounds[i]) ++i;
+      ++counts[i];
+      sum += seconds;
+      return true;
+    });
+    out += "# HELP kyc_aml_run_seconds Duration of each AML run (scheduled or MngRunAmlChecks).\n"
+           "# TYPE kyc_aml_run_seconds histogram\n";
+    RenderHistogram(out, "kyc_aml_run_seconds", "", kAmlRunSecondsBounds, counts, sum);
+  });
 }
 
 }  // namespace kyc

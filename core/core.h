@@ -22,6 +22,8 @@
 #include "storage/file_store.h"
 #include "env/env.h"
 #include "core/sessions.h"
+#include "core/event_hub.h"
+#include "core/metrics.h"
 
 namespace kyc {
 
@@ -48,6 +50,7 @@ struct CoreOptions {
   int aml_threads = 2;                   // threads an AML run evaluates on
   AccountOptions accounts;               // approval_level per brand (issue 15)
   ApprovalOptions approvals;             // four eyes: ttl, commands that need a second person
+  bool webhooks_deny_private = false;    // webhooks.deny_private: no loopback/private URLs
 };
 
 class Core {
@@ -87,6 +90,10 @@ class Core {
   // Held by an AML run (core/aml_run.h): runs go one at a time.
   std::mutex& aml_mutex() { return aml_mutex_; }
   SessionStore& sessions() { return sessions_; }
+  // Events of committed KYC changes, live (issue 18).
+  EventHub& events() { return events_; }
+  // Counters and histograms for GET /metrics (issue 18).
+  Metrics& metrics() { return metrics_; }
   LoginThrottle& throttle() { return throttle_; }
   boost::asio::any_io_executor blocking() { return blocking_; }
 
@@ -95,6 +102,8 @@ class Core {
   bool VerifyPassword(const std::string& hash, std::string_view password) const;
   // A hash to verify against when the login is unknown, so timing does not tell.
   const std::string& dummy_hash() const { return dummy_hash_; }
+  // The gauges and histograms of the bases, caches, sessions and events (GET /metrics).
+  void RegisterMetrics();
 
  private:
   Core(const CoreOptions& options, const Clock& clock, Random& random,
@@ -104,6 +113,9 @@ class Core {
   const Clock& clock_;
   Random& random_;
   boost::asio::any_io_executor blocking_;
+  // Before the bases: their writers publish into these until they are gone.
+  EventHub events_;
+  Metrics metrics_;
   std::unique_ptr<KycBase> kyc_;
   std::unique_ptr<StaffBase> staff_;
   std::unique_ptr<StorageBase> storage_;

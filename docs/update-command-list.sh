@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Rewrites the generated command list in docs/PROTOCOL.md from the command table.
+# Rewrites what docs/ carries generated from the command table: the command list in
+# docs/PROTOCOL.md and the OpenAPI document docs/openapi.json (pretty-printed; the server
+# serves the same document at GET /openapi.json).
 # usage: docs/update-command-list.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +16,5 @@ begin, end = "<!-- commands:begin -->\n", "<!-- commands:end -->"
 i, j = doc.index(begin) + len(begin), doc.index(end)
 open("docs/PROTOCOL.md", "w").write(doc[:i] + new + doc[j:])
 PY
+"$gen" --openapi | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin), indent=2, ensure_ascii=False))' > docs/openapi.json
 rm -f "$list"

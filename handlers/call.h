@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "core/kyc_txn.h"
 #include "core/sessions.h"
+#include "events/event.h"
 #include "kyc/audit.h"
 #include "protocol/json.h"
 #include "staff/approvals.h"
@@ -59,6 +60,13 @@ struct Call {
   // Login/Auth and forgets it after Logout. HTTP carries a token per request instead.
   SessionPtr attach;
   bool detach = false;
+  // Subscribe / Unsubscribe (TCP): the events this connection is to be sent from now on
+  // (an empty topic list: none).
+  std::optional<EventFilter> subscription;
+  const EventFilter* subscribed = nullptr;  // the connection's events until now (TCP)
+  // kRawBody rows (HTTP only): the answer's Content-Type and Content-Disposition.
+  std::string content_type;
+  std::string content_disposition;
 
   // A handler whose result is an immutable text it shares (a cached profile) may set this
   // and return an empty string (a non-empty one wins): the transports then send that text

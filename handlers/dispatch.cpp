@@ -149,6 +149,9 @@ Response MakeResponse(Result<std::string> r, Call* call) {
   if (call) {
     resp.attach = std::move(call->attach);
     resp.detach = call->detach;
+    resp.subscription = std::move(call->subscription);
+    resp.content_type = std::move(call->content_type);
+    resp.content_disposition = std::move(call->content_disposition);
   }
   return resp;
 }
@@ -238,8 +241,19 @@ Status Dispatcher::CheckStillAlive(const CommandSpec& spec, const Session* sessi
 }
 
 Status Dispatcher::CheckRequest(const Request& req) const {
-  if (req.access_checked) return CheckStillAlive(*req.spec, req.session.get());
-  return CheckAccess(*req.spec, req.session);
+  const CommandSpec& spec = *req.spec;
+  Status access = req.access_checked ? CheckStillAlive(spec, req.session.get())
+                                     : CheckAccess(spec, req.session);
+  if (!access.ok()) return access;
+  // After the access checks: who may not call a command learns nothing more about it.
+  if ((spec.flags & kRawBody) && !req.http) {
+    return Error(Code::kBadRequest, "{} is HTTP only: {} {}", spec.name, spec.routes[0].method,
+                 spec.routes[0].path);
+  }
+  if ((spec.flags & kSubscription) && req.http) {
+    return Error(Code::kBadRequest, "{} is TCP only: events are sent on the connection", spec.name);
+  }
+  return Status::Ok();
 }
 
 std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
@@ -256,6 +270,7 @@ std::optional<Response> Dispatcher::DispatchInline(const Request& req) {
   Call call{core_, req.session.get(), params, req.peer, nullptr, core_.clock().Now()};
   call.upload = req.upload.get();
   call.signed_body = req.signed_body.get();
+  call.subscribed = req.subscription;
   auto r = RunHandler(*spec, call);
   return MakeResponse(std::move(r), &call);
 }

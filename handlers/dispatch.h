@@ -29,6 +29,10 @@ struct Request {
   // The transport already ran CheckAccess for this request (REST does, before it reads
   // the body): the dispatcher checks only that the session is still alive.
   bool access_checked = false;
+  // The REST gateway sets this: kRawBody rows are HTTP only, kSubscription rows TCP only.
+  bool http = false;
+  // Subscribe / Unsubscribe read the connection's current filter (TCP).
+  const EventFilter* subscription = nullptr;
   std::string peer;
   std::shared_ptr<const Upload> upload;  // POST /upload: the file
   std::shared_ptr<const SignedBody> signed_body;  // kSigned routes: the raw body, X-Signature
@@ -38,6 +42,9 @@ struct Response {
   Status status;
   SessionPtr attach; // TCP: bind the connection to this session
   bool detach = false;
+  std::optional<EventFilter> subscription;  // TCP: the connection's events from now on
+  std::string content_type;         // kRawBody rows: the bytes' type (empty: JSON)
+  std::string content_disposition;  // kRawBody rows: e.g. inline; filename="…"
 
   // The JSON answer: the result when ok, else the error. Either owned, or shared with a
   // cache (a rendered profile), which saves a 2 KiB allocation and copy per read. Both

@@ -154,4 +154,27 @@ Result<std::string> KycAddDocument(Call& c);
 Status PrepareUpload(Call& c);  // checks the file, writes it durably under storage/
 Result<std::string> Upload(Call& c);
 
+// Review queue and files (kyc_step_handlers.cpp, storage_handlers.cpp), issue 18
+Result<std::string> MngGetKycReviewQueue(Call& c);
+Result<std::string> MngGetFile(Call& c);
+
+// Events (event_handlers.cpp)
+Result<std::string> Subscribe(Call& c);
+Result<std::string> Unsubscribe(Call& c);
+Result<std::string> KycGetNotifications(Call& c);
+// A params field that is a list of short strings (nullopt when absent).
+std::optional<std::vector<std::string>> ReadStringList(ParamReader& p, std::string_view field);
+
+// Webhooks (webhook_handlers.cpp)
+Result<std::string> MngAddWebhook(Call& c);
+Result<std::string> MngGetWebhooks(Call& c);
+Result<std::string> MngDeleteWebhook(Call& c);
+Result<std::string> MngGetWebhookDeliveries(Call& c);
+// "localhost" or a literal IPv4 address that is loopback, private, link-local or CGNAT.
+bool IsPrivateIpv4(std::string_view host);
+
+// OpenAPI and metrics (api_handlers.cpp)
+Result<std::string> GetOpenApi(Call& c);
+Result<std::string> GetMetrics(Call& c);
+
 }  // namespace kyc::handlers

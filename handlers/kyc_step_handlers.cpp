@@ -1,6 +1,7 @@
 // Steps: get one (with documents and history), approve, reject, request a revision.
 #include "handlers/handlers.h"
 #include "handlers/kyc_params.h"
+#include "handlers/paging.h"
 #include "core/kyc_txn.h"
 #include "kyc/rules.h"
 
@@ -85,6 +86,43 @@ Result<std::string> MngGetKycStep(Call& c) {
   o.EndArray();
   WriteHistory(o, kyc.audit(), id);
   o.EndObject();
+  return o.Take();
+}
+
+Result<std::string> MngGetKycReviewQueue(Call& c) {
+  ParamReader p(c.params);
+  auto brand = p.OptString("brand", 64);
+  auto level = p.OptInt("level");
+  auto code = p.OptString("code", 64);
+  Page page = ReadPage(p);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  auto& kyc = c.core.kyc();
+  std::vector<StepPtr> steps;
+  const int64_t total = kyc.steps().Pending(
+      [&](const Step& s) {
+        if (level && s.level != *level) return false;
+        if (code && s.code.view() != *code) return false;
+        if (brand) {
+          auto profile = kyc.profiles().Get(s.profile_id);
+          if (!profile || profile->brand != *brand) return false;
+        }
+        return true;
+      },
+      page.offset, page.limit, &steps);
+  JsonOut o;
+  o.BeginObject().Key("items").BeginArray();
+  for (const auto& s : steps) {
+    auto profile = kyc.profiles().Get(s->profile_id);
+    o.BeginObject();
+    o.Key("step_id").Int(s->id).Key("profile_id").Int(s->profile_id);
+    o.Key("customer_id").OptInt(profile ? std::optional<int64_t>(profile->customer_id) : std::nullopt);
+    o.Key("brand").Str(profile ? std::string_view(profile->brand) : std::string_view());
+    o.Key("code").Str(s->code.view()).Key("name").Str(s->name.view()).Key("level").Int(s->level);
+    o.Key("status").Int(static_cast<int64_t>(s->status)).Key("status_name").Str("pending");
+    o.Key("submitted_at").OptInt(s->submitted_at).Key("revision_count").Int(s->revision_count);
+    o.EndObject();
+  }
+  o.EndArray().Key("total").Int(total).EndObject();
   return o.Take();
 }
 

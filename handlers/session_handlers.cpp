@@ -50,6 +50,7 @@ Result<std::string> Login(Call& c) {
   bool password_ok = c.core.VerifyPassword(m ? m->password_hash : c.core.dummy_hash(), password);
   if (!m || !password_ok) {
     throttle.Failed(login, c.peer);
+    c.core.metrics().LoginFailed();
     return Status(Code::kUnauthorized, "wrong login or password");
   }
   if (m->disabled) {

@@ -64,4 +64,26 @@ Result<std::string> Upload(Call& c) {
   return json;
 }
 
+Result<std::string> MngGetFile(Call& c) {
+  ParamReader p(c.params);
+  std::string file_id = p.String("file_id", 64);
+  if (Status s = p.Finish(); !s.ok()) return s;
+  if (!IsValidFileId(file_id)) {
+    return Status(Code::kBadRequest, "field 'file_id' must be a file id (a UUID as /upload gave)");
+  }
+  auto f = c.core.storage().files().FindFileId(file_id);
+  if (!f) return Error(Code::kNotFound, "file {} not found", file_id);
+  auto bytes = c.core.file_store().Read(f->file_id, f->ext);
+  if (!bytes.ok()) return bytes.status();
+  c.content_type = f->content_type;
+  // inline: the console shows it in place; the name is the client's, made header-safe.
+  std::string name;
+  for (char ch : f->original_name) {
+    const auto u = static_cast<unsigned char>(ch);
+    name += (u < 0x20 || u >= 0x7f || ch == '"' || ch == '\\') ? '_' : ch;
+  }
+  c.content_disposition = fmt::format("inline; filename=\"{}\"", name);
+  return std::move(bytes.value());
+}
+
 }  // namespace kyc::handlers

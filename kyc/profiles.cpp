@@ -246,6 +246,25 @@ std::vector<StepSet::Ptr> StepSet::StagedOfProfile(int64_t profile_id) const {
 void StepSet::Index(const Step* before, const Step* after) {
   if (changed_ && after) changed_(after->profile_id);
   if (!before && after) by_profile_.Move(std::nullopt, after->profile_id, after->id);
+  if (before && before->status == StepStatus::kPending) {
+    pending_.erase({before->submitted_at.value_or(0), before->id});
+  }
+  if (after && after->status == StepStatus::kPending) {
+    pending_.insert({after->submitted_at.value_or(0), after->id});
+  }
+}
+
+int64_t StepSet::Pending(const std::function<bool(const Step&)>& keep, int64_t offset,
+                         int64_t limit, std::vector<Ptr>* page) const {
+  std::shared_lock lock(mutex());
+  int64_t kept = 0;
+  for (const auto& [at, id] : pending_) {
+    Ptr step = LockedGet(id);
+    if (!step || !keep(*step)) continue;
+    if (kept >= offset && static_cast<int64_t>(page->size()) < limit) page->push_back(step);
+    ++kept;
+  }
+  return kept;
 }
 
 // ---- DocumentSet ----

@@ -124,6 +124,10 @@ class StepSet : public StagedTable<Step> {
   void OnChange(ProfileChanged fn) { changed_ = std::move(fn); }
   std::vector<Ptr> OfProfile(int64_t profile_id) const;        // any thread, id order
   std::vector<Ptr> StagedOfProfile(int64_t profile_id) const;  // writer strand
+  // Any thread: the steps waiting for review (pending), oldest submission first; `keep`
+  // filters, and `offset`/`limit` page what it keeps. Returns the count it kept in all.
+  int64_t Pending(const std::function<bool(const Step&)>& keep, int64_t offset, int64_t limit,
+                  std::vector<Ptr>* page) const;
 
  protected:
   void Index(const Step* before, const Step* after) override;
@@ -131,6 +135,7 @@ class StepSet : public StagedTable<Step> {
  private:
   ChildIndex by_profile_;
   ProfileChanged changed_;
+  std::set<std::pair<int64_t, int64_t>> pending_;  // (submitted_at, id) of pending steps
 };
 
 struct DocumentFilter {

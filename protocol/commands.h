@@ -25,6 +25,9 @@ enum CommandFlag : uint32_t {
   kUpload = 1u << 3,         // HTTP only: the body is multipart/form-data with a file
   kCreatesSession = 1u << 4, // mints a session token (the in-memory session store, no base)
   kSigned = 1u << 5,         // HTTP only: the raw body and its X-Signature reach the handler
+  kRawBody = 1u << 6,        // HTTP only: the answer is bytes with their own Content-Type
+                             // (a stored file, the metrics text), not JSON
+  kSubscription = 1u << 7,   // TCP only: changes which events the connection is sent
 };
 
 // The base a kWrite command changes; every one names a writer queue of the core (a
@@ -85,6 +88,15 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    {{{"GET", "/manager/kyc/profiles"}}},
    "{brand?, status?, risk_level?, customer_id?, offset?, limit?} → {items, total}",
    "List KYC profiles (without steps and documents)"},
+  {"MngGetKycReviewQueue", kStaff, kRead, BaseId::kNone, Perm::kKycRead,
+   {{{"GET", "/manager/kyc/review-queue"}}},
+   "{brand?, level?, code?, offset?, limit?} → {items:[{step_id, profile_id, customer_id, brand, "
+   "code, name, level, status, submitted_at, revision_count}], total}",
+   "Steps waiting for review (pending), oldest submission first"},
+  {"MngGetFile", kStaff, kSlow | kRawBody, BaseId::kNone, Perm::kKycRead,
+   {{{"GET", "/manager/files/{file_id}"}}},
+   "{file_id} → the file's bytes (Content-Type of its checked type; HTTP only)",
+   "Download a stored file (a document's image or PDF) for review"},
   {"MngGetKycStep", kStaff, kRead, BaseId::kNone, Perm::kKycRead,
    {{{"GET", "/manager/kyc/steps/{id}"}}}, "{id} → Step + {documents, history}",
    "Get one KYC step with its documents and its submission/decision history"},
@@ -431,6 +443,38 @@ inline constexpr CommandSpec kCommandSpecs[] = {
    {{{"POST", "/client/kyc/documents"}}},
    "{file_id, doc_type, step_id?, doc_number?, issuing_country?, expires_at?} → Document",
    "Attach one of the client's uploaded files to its profile", AccountOp::kUploadDocuments},
+  {"KycGetNotifications", kClient, kRead, BaseId::kNone, Perm::kNone,
+   {{{"GET", "/client/notifications"}}},
+   "{after_id?, limit?} → {items:[{id, event_id, kind, step_id, code, comment, at, message}], "
+   "last_id}",
+   "The client's notifications: each revision request and decision on its steps, oldest first",
+   AccountOp::kClientArea},
+  {"Subscribe", kStaff, kSubscription, BaseId::kNone, Perm::kNone,
+   {}, "{topics:[topic | prefix.*], brands?:[brand]} → {topics, brands}",
+   "Receive event frames (kind 2) for these topics on this TCP connection (TCP only)"},
+  {"Unsubscribe", kStaff, kSubscription, BaseId::kNone, Perm::kNone,
+   {}, "{topics?} → {topics}", "Stop events: these topics, or all when left out (TCP only)"},
+  {"MngAddWebhook", kStaff, kWrite, BaseId::kKyc, Perm::kWebhooks,
+   {{{"POST", "/manager/webhooks"}}},
+   "{url, events:[topic | prefix.*], secret, brands?:[brand]} → Webhook",
+   "Register an HTTP endpoint for events: signed POSTs, retried until 2xx"},
+  {"MngGetWebhooks", kStaff, kRead, BaseId::kNone, Perm::kWebhooks,
+   {{{"GET", "/manager/webhooks"}}}, "{} → {items:[Webhook], total}",
+   "Registered webhooks (their secrets are never sent back)"},
+  {"MngDeleteWebhook", kStaff, kWrite, BaseId::kKyc, Perm::kWebhooks,
+   {{{"DELETE", "/manager/webhooks/{id}"}}}, "{id} → {id, deleted:true}",
+   "Stop a webhook; deliveries not yet made are dropped"},
+  {"MngGetWebhookDeliveries", kStaff, kRead, BaseId::kNone, Perm::kWebhooks,
+   {{{"GET", "/manager/webhooks/{webhook_id}/deliveries"}}},
+   "{webhook_id, status? (pending|retrying|delivered), after_id?, limit?} → {items:[Delivery], "
+   "total}",
+   "A webhook's deliveries: each event, its attempts and its last answer"},
+  {"GetOpenApi", kNoSession, kRead, BaseId::kNone, Perm::kNone,
+   {{{"GET", "/openapi.json"}}}, "{} → OpenAPI 3.1 document",
+   "This API described for integrators, generated from the command table"},
+  {"GetMetrics", kStaff, kRawBody, BaseId::kNone, Perm::kMetricsRead,
+   {{{"GET", "/metrics"}}}, "{} → Prometheus text format (HTTP only)",
+   "Counters, gauges and latency histograms for Prometheus"},
   {"Upload", kStaffOrClient, kWrite | kSlow | kUpload, BaseId::kStorage, Perm::kKycReview,
    {{{"POST", "/upload"}}},
    "multipart/form-data field `file` → {file_id, file_name, content_type, file_size, checksum}",

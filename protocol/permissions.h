@@ -31,13 +31,15 @@ enum class Perm : uint8_t {
   kApprovals,       // see, approve and reject four-eyes requests
   kStaffManage,     // staff accounts and roles
   kConfigWrite,     // status permissions per brand
+  kWebhooks,        // add, list and delete webhooks; read their deliveries (issue 18)
+  kMetricsRead,     // GET /metrics (issue 18)
 };
-inline constexpr int kPermCount = 18;
+inline constexpr int kPermCount = 20;
 inline constexpr std::array<std::string_view, kPermCount> kPermNames{
     "",              "kyc.read",        "kyc.review",       "kyc.config",   "customers.read",
     "customers.write", "customers.block", "accounts.status", "risk.set",     "funds.read",
     "funds.write",   "aml.read",        "aml.review",       "audit.read",   "clients.session",
-    "approvals",     "staff.manage",    "config.write"};
+    "approvals",     "staff.manage",    "config.write",  "webhooks",     "metrics.read"};
 inline std::string_view Name(Perm p) { return kPermNames[size_t(p)]; }
 std::optional<Perm> ParsePerm(std::string_view name);
 

@@ -12,6 +12,7 @@
 #include "net/listener.h"
 #include "protocol/utf8.h"
 #include "rest_gateway/router.h"
+#include "rest_gateway/static_files.h"
 #include "storage/multipart.h"
 
 namespace kyc {
@@ -187,6 +188,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     query_ = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
     std::string allow;
     std::string_view method(req.method_string().data(), req.method_string().size());
+    if (server_.options.metrics_only) return ServeMetricsOnly(method);
+    if (path_ == "/" || path_ == "/console" || path_.starts_with("/console/")) {
+      return ServeConsole(method);
+    }
     switch (server_.router.Match(method, path_, &match_, &allow)) {
       case RouteOutcome::kNotFound:
         return Fail(Error(Code::kNotFound, "no route {} {}", ForMessage(method, 32),
@@ -282,6 +287,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void OnRequest() {
     auto& req = parser_->get();
+    started_ = std::chrono::steady_clock::now();
+    counted_ = true;
     std::shared_ptr<Upload> upload;
     if (match_.spec->flags & kUpload) {
       auto up = ReadUpload();
@@ -303,6 +310,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     r.spec = match_.spec;
     r.command = match_.spec->name;
     r.access_checked = true;  // OnHeader checked it before reading the body
+    r.http = true;
     r.upload = std::move(upload);
     if (match_.spec->flags & kSigned) {
       auto sig = req["X-Signature"];
@@ -314,6 +322,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     r.peer = peer_;
     // A read is answered here and now; a write goes to its base's writer and comes back.
     if (auto answer = server_.dispatcher.DispatchInline(r)) return Send(std::move(*answer), false, {});
+    server_.dispatcher.core().metrics().Started();
+    in_flight_ = true;
     asio::any_io_executor guard = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
     server_.dispatcher.Dispatch(std::move(r), [self = shared_from_this(),
                                                guard = std::move(guard)](Response resp) mutable {
@@ -338,12 +348,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       Response answer;
       Reply res;
     };
+    Metrics& metrics = server_.dispatcher.core().metrics();
+    if (in_flight_) {
+      metrics.Finished();
+      in_flight_ = false;
+    }
+    if (counted_ && match_.spec) {
+      metrics.Request(Transport::kHttp, IndexOf(*match_.spec), !answer.status.ok(),
+                      std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now() - started_)
+                          .count());
+    }
+    counted_ = false;
     auto out = std::make_shared<Out>(Out{std::move(answer), {}});
     Reply& res = out->res;
     res.version(11);
     res.result(status.value_or(static_cast<http::status>(HttpStatus(out->answer.status.code()))));
     res.set(http::field::server, kServerName);
-    res.set(http::field::content_type, "application/json");
+    const bool raw = out->answer.status.ok() && !out->answer.content_type.empty();
+    res.set(http::field::content_type, raw ? out->answer.content_type : "application/json");
+    if (raw && !out->answer.content_disposition.empty()) {
+      res.set(http::field::content_disposition, out->answer.content_disposition);
+    }
+    // Nothing we send may be sniffed into another type (an uploaded "image" into HTML).
+    res.set("X-Content-Type-Options", "nosniff");
     if (status == http::status::method_not_allowed) res.set(http::field::allow, allow_);
     bool keep = keep_alive_ && !stopping_;
     res.keep_alive(keep);
@@ -353,6 +381,84 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.expires_after(std::chrono::seconds(30));
     http::async_write(stream_, res, [self = shared_from_this(), out, keep, linger](error_code ec,
                                                                                    size_t) {
+      if (ec) return self->Shutdown(ec);
+      if (linger) return self->LingerClose();
+      if (!keep) return self->Shutdown({});
+      self->ReadHeader();
+    });
+  }
+
+  // The web console (issue 18): "/" and "/console" lead to "/console/"; its files are
+  // built into the binary. Answered like any route (keep-alive, errors as JSON).
+  void ServeConsole(std::string_view method) {
+    const bool body = HasBody();
+    if (method != "GET" && method != "HEAD") {
+      allow_ = "GET, HEAD";
+      return Fail(Error(Code::kBadRequest, "{} is not allowed on {}; allowed: GET, HEAD",
+                        ForMessage(method, 32), ForMessage(path_)),
+                  body, http::status::method_not_allowed);
+    }
+    if (path_ == "/" || path_ == "/console") return Redirect("/console/", body);
+    std::string_view name = std::string_view(path_).substr(std::string_view("/console/").size());
+    if (name.empty()) name = "index.html";
+    for (const auto& f : ConsoleFiles()) {
+      if (f.name != name) continue;
+      auto res = std::make_shared<Reply>();
+      res->version(11);
+      res->result(http::status::ok);
+      res->set(http::field::server, kServerName);
+      res->set(http::field::content_type, StaticContentType(f.name));
+      res->set(http::field::cache_control, "no-cache");
+      res->set("X-Content-Type-Options", "nosniff");
+      // The console talks to this origin only; blob: shows documents fetched with the token.
+      res->set("Content-Security-Policy",
+               "default-src 'self'; img-src 'self' blob: data:; frame-src 'self' blob:; "
+               "object-src 'self' blob:; frame-ancestors 'none'");
+      const bool keep = keep_alive_ && !stopping_ && !body;
+      res->keep_alive(keep);
+      if (method == "GET") res->body() = {f.bytes.data(), f.bytes.size()};
+      res->prepare_payload();
+      if (method == "HEAD") res->body() = {};
+      return WriteStatic(res, keep, body);
+    }
+    Fail(Error(Code::kNotFound, "no file {} in the console", ForMessage(path_)), body);
+  }
+
+  void ServeMetricsOnly(std::string_view method) {
+    const bool body = HasBody();
+    if (path_ != "/metrics") {
+      return Fail(Error(Code::kNotFound, "no route {} {}: this address serves GET /metrics only",
+                        ForMessage(method, 32), ForMessage(path_)),
+                  body);
+    }
+    if (method != "GET") {
+      allow_ = "GET";
+      return Fail(Error(Code::kBadRequest, "{} is not allowed on /metrics; allowed: GET",
+                        ForMessage(method, 32)),
+                  body, http::status::method_not_allowed);
+    }
+    Response r;
+    r.SetText(server_.dispatcher.core().metrics().Render());
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    Send(std::move(r), body, {});
+  }
+
+  void Redirect(std::string_view to, bool body_unread) {
+    auto res = std::make_shared<Reply>();
+    res->version(11);
+    res->result(http::status::moved_permanently);
+    res->set(http::field::server, kServerName);
+    res->set(http::field::location, to);
+    const bool keep = keep_alive_ && !stopping_ && !body_unread;
+    res->keep_alive(keep);
+    res->prepare_payload();
+    WriteStatic(res, keep, body_unread);
+  }
+
+  void WriteStatic(std::shared_ptr<Reply> res, bool keep, bool linger) {
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep, linger](
+                                         error_code ec, size_t) {
       if (ec) return self->Shutdown(ec);
       if (linger) return self->LingerClose();
       if (!keep) return self->Shutdown({});
@@ -396,10 +502,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string peer_, path_, query_, allow_;
   bool keep_alive_ = true;
   bool busy_ = false;
+  bool counted_ = false;    // a dispatched request: its answer is counted in the metrics
+  bool in_flight_ = false;  // dispatched to another thread, not answered yet
+  std::chrono::steady_clock::time_point started_;
   bool stopping_ = false;
 };
 
 }  // namespace
+
+std::string_view StaticContentType(std::string_view name) {
+  auto ends = [&](std::string_view ext) { return name.ends_with(ext); };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  return "application/octet-stream";
+}
 
 HttpServer::Impl::Impl(IoPool& io, Dispatcher& d, const HttpOptions& o)
     : dispatcher(d),
@@ -419,5 +538,7 @@ Result<tcp::endpoint> HttpServer::Listen(const Endpoint& at) { return impl_->lis
 void HttpServer::Start() { impl_->listener.Start(); }
 
 void HttpServer::Stop() { impl_->listener.Stop(); }
+
+size_t HttpServer::open_connections() { return impl_->listener.open_connections(); }
 
 }  // namespace kyc

@@ -22,6 +22,9 @@ struct HttpOptions {
   int64_t header_timeout = 30;  // seconds a request's header has from its first byte
   ConnectionCaps caps;          // connections in total and per peer
   std::string reject;           // written to a connection past a cap (a 503)
+  // metrics.listen (issue 18): this listener answers GET /metrics alone, without a token
+  // (the operator decides who reaches its address), and 404 to everything else.
+  bool metrics_only = false;
 };
 
 class HttpServer {
@@ -33,6 +36,7 @@ class HttpServer {
   void Start();
   // Stops accepting; open connections finish the request they are on, then close.
   void Stop();
+  size_t open_connections();
 
   struct Impl;
 

@@ -1,5 +1,8 @@
 #include "server/app.h"
 
+#include "core/webhook_deliverer.h"
+#include "rest_gateway/http_client.h"
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -130,8 +133,8 @@ int RunServer(const ServerConfig& config) {
     spdlog::critical("the command table does not fit the core: {}", s.message());
     return 1;
   }
-  ConnectionOptions conn_options{config.frame, config.max_in_flight, config.idle_timeout,
-                                 config.frame_timeout};
+  ConnectionOptions conn_options{config.frame, config.max_in_flight, config.event_backlog_bytes,
+                                 config.idle_timeout, config.frame_timeout};
   Listener<Connection> tcp(
       pool, "tcp",
       [&](IoSocket socket) {
@@ -158,8 +161,40 @@ int RunServer(const ServerConfig& config) {
   spdlog::info("serving {} on tcp {} and http {} with {} I/O threads", config.core.data_dir,
                tcp_at->port(), http_at->port(), config.io_threads);
 
+  // GET /metrics without a token on an address of its own (metrics.listen), if set.
+  std::unique_ptr<HttpServer> metrics_http;
+  if (!config.metrics_listen.empty()) {
+    HttpOptions mo{config.http_body_limit, config.http_body_limit, config.idle_timeout,
+                   config.frame_timeout, caps, HttpRejection()};
+    mo.metrics_only = true;
+    metrics_http = std::make_unique<HttpServer>(pool, dispatcher, mo);
+    auto at = metrics_http->Listen(*ParseEndpoint(config.metrics_listen));
+    if (!at.ok()) {
+      spdlog::critical("{}", at.status().message());
+      return 1;
+    }
+    std::printf("metrics %s:%u\n", at->address().to_string().c_str(), at->port());
+    std::fflush(stdout);
+  }
+  Metrics& metrics = (*core)->metrics();
+  metrics.AddGauge("kyc_connections", "Open connections, by transport.", "transport=\"tcp\"",
+                   [&] { return static_cast<double>(tcp.open_connections()); });
+  metrics.AddGauge("kyc_connections", "Open connections, by transport.", "transport=\"http\"",
+                   [&] { return static_cast<double>(http.open_connections()); });
+
+  // Webhook deliveries (issue 18) on a thread of their own, woken by each commit's events.
+  WebhookDeliverer webhooks(**core, [&config](const WebhookUrl& url, const HttpHeaders& headers,
+                                              const std::string& body) {
+    return HttpPostOnce(url, headers, body,
+                        HttpPostOptions{std::chrono::seconds(config.webhook_timeout),
+                                        config.core.webhooks_deny_private});
+  });
+  (*core)->events().OnCommitted([&webhooks] { webhooks.Wake(); });
+  webhooks.Start();
+
   tcp.Start();
   http.Start();
+  if (metrics_http) metrics_http->Start();
 
   // Document expiry runs on the server's clock every `expiry_interval` seconds.
   auto expiry_strand = asio::make_strand(io);
@@ -208,6 +243,7 @@ int RunServer(const ServerConfig& config) {
     stopping = true;
     tcp.Stop();
     http.Stop();
+    if (metrics_http) metrics_http->Stop();
     asio::post(expiry_strand, [&] {
       expiry.cancel();
       aml_timer.cancel();
@@ -222,6 +258,7 @@ int RunServer(const ServerConfig& config) {
   // Slow work first: an AML run on the blocking pool still submits writes and waits for
   // them, so the writers must outlive it.
   blocking.join();
+  webhooks.Stop();  // its last delivery's write goes through the writers: before they stop
   writers.join();  // every queued write has committed (or failed) by now
   spdlog::info("stopped cleanly");
   return 0;

@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "net/endpoint.h"
+
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -218,6 +220,10 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
       Take(t, "aml.scheduler", c.aml_scheduler),
       Take(t, "aml.check_interval", c.aml_check_interval),
       Take(t, "aml.threads", core.aml_threads),
+      Take(t, "events.max_backlog_bytes", c.event_backlog_bytes),
+      Take(t, "webhooks.deny_private", core.webhooks_deny_private),
+      Take(t, "webhooks.timeout", c.webhook_timeout),
+      Take(t, "metrics.listen", c.metrics_listen),
   };
   for (auto& s : steps) {
     if (!s.ok()) return s;
@@ -235,6 +241,14 @@ Status ApplyToml(std::string_view toml_text, ServerConfig& c) {
     return Status(Code::kBadRequest,
                   "config keys 'limits.max_connections' and 'limits.max_connections_per_peer' "
                   "must be >= 1");
+  }
+  if (c.webhook_timeout < 1 || c.event_backlog_bytes < 4096) {
+    return Status(Code::kBadRequest,
+                  "config keys 'webhooks.timeout' must be >= 1 and 'events.max_backlog_bytes' "
+                  ">= 4096");
+  }
+  if (!c.metrics_listen.empty() && !ParseEndpoint(c.metrics_listen).ok()) {
+    return Status(Code::kBadRequest, "config key 'metrics.listen' must be HOST:PORT");
   }
   if (c.aml_check_interval < 1) {
     return Status(Code::kBadRequest, "config key 'aml.check_interval' must be >= 1");
@@ -264,7 +278,7 @@ ConfigOutcome ParseServerConfig(int argc, char** argv) {
   ServerConfig c;
   CLI::App app{"KYC Manager server: the binary TCP protocol and the REST gateway over one "
                "command table"};
-  std::string data, tcp, http, log_level;
+  std::string data, tcp, http, metrics, log_level;
   int io_threads = 0;
   bool no_group_commit = false;
   app.add_option("--config", c.config_file, "TOML file with further settings (flags win)")
@@ -272,6 +286,9 @@ ConfigOutcome ParseServerConfig(int argc, char** argv) {
   app.add_option("--data", data, "data directory (default ./data)");
   app.add_option("--tcp", tcp, "TCP listen address HOST:PORT (default 127.0.0.1:7400)");
   app.add_option("--http", http, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
+  app.add_option("--metrics", metrics,
+                 "serve GET /metrics without a token on this HOST:PORT (off by default; "
+                 "otherwise /metrics needs a staff token with metrics.read)");
   app.add_option("--io-threads", io_threads, "I/O threads (default 2)")->check(CLI::Range(1, 256));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.add_flag("--no-group-commit", no_group_commit,
@@ -295,10 +312,12 @@ ConfigOutcome ParseServerConfig(int argc, char** argv) {
   if (!data.empty()) c.core.data_dir = data;
   if (!tcp.empty()) c.tcp = tcp;
   if (!http.empty()) c.http = http;
+  if (!metrics.empty()) c.metrics_listen = metrics;
   if (io_threads > 0) c.io_threads = io_threads;
   if (!log_level.empty()) c.log_level = log_level;
   if (no_group_commit) c.core.bases.group_commit = false;
-  for (const auto& ep : {c.tcp, c.http}) {
+  for (const auto& ep : {c.tcp, c.http, c.metrics_listen}) {
+    if (ep.empty()) continue;
     if (auto r = ParseEndpoint(ep); !r.ok()) {
       std::fprintf(stderr, "%s\n", r.status().message().c_str());
       return {std::nullopt, 2};

@@ -29,6 +29,9 @@ struct ServerConfig {
   std::string aml_run_at = "02:00";       // when the AML checks of the day run (UTC, HH:MM)
   bool aml_scheduler = true;              // false: AML checks only by MngRunAmlChecks
   int64_t aml_check_interval = 60;        // seconds between looks at the clock for a due run
+  size_t event_backlog_bytes = 1 << 20;   // events unread by a subscriber before it is dropped
+  int64_t webhook_timeout = 10;           // seconds a webhook delivery may take
+  std::string metrics_listen;             // metrics.listen: GET /metrics without a token here
   std::string log_level = "info";         // spdlog level: trace debug info warn error off
   std::string config_file;                // --config: the TOML file read, if any
 };

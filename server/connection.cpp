@@ -18,6 +18,11 @@ constexpr size_t kReadChunk = 64 * 1024;
 // Answers waiting behind a write in progress; past this the connection stops taking
 // requests until the socket drains (a client that does not read cannot grow it).
 constexpr size_t kMaxPendingOut = 256 * 1024;
+
+int64_t NanosSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t)
+      .count();
+}
 }
 
 Connection::Connection(Socket socket, Dispatcher& dispatcher, const ConnectionOptions& options)
@@ -49,6 +54,10 @@ void Connection::Drain() {
   read_closed_ = true;
   draining_ = true;
   error_code ec;
+  if (subscription_id_) {  // no more events: the answers in flight finish the connection
+    dispatcher_.core().events().Unsubscribe(subscription_id_);
+    subscription_id_ = 0;
+  }
   // Wakes the pending read with EOF; writes of responses still go out.
   socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
   // A client that does not read its last answers must not hold up the shutdown. Armed
@@ -205,6 +214,49 @@ bool Connection::OutputFull() const {
 void Connection::ApplySessionEffects(Response& r) {
   if (r.attach) session_ = std::move(r.attach);
   if (r.detach) session_.reset();
+  if (r.subscription) ApplySubscription(std::move(*r.subscription));
+}
+
+void Connection::ApplySubscription(EventFilter filter) {
+  EventHub& hub = dispatcher_.core().events();
+  subscription_ = std::move(filter);
+  if (closed_ || draining_ || subscription_.topics.empty()) {
+    if (subscription_id_) hub.Unsubscribe(subscription_id_);
+    subscription_id_ = 0;
+    return;
+  }
+  if (subscription_id_) return hub.SetFilter(subscription_id_, subscription_);
+  // The hub calls this on the writer's thread: it only counts and posts. A connection that
+  // has this many events still queued for its thread is dropped by SendEvent anyway.
+  const size_t max_queued = std::max<size_t>(options_.max_event_backlog / 64, 1024);
+  subscription_id_ = hub.Subscribe(
+      subscription_, [weak = weak_from_this(), home = socket_.get_executor(),
+                      queued = events_queued_, max_queued](const EventHub::EventPtr& e) {
+        if (queued->fetch_add(1, std::memory_order_relaxed) >= max_queued) {
+          queued->fetch_sub(1, std::memory_order_relaxed);
+          return;  // already dropped or about to be: SendEvent closes it
+        }
+        asio::post(home, [weak, e, queued] {
+          queued->fetch_sub(1, std::memory_order_relaxed);
+          if (auto self = weak.lock()) self->SendEvent(e);
+        });
+      });
+}
+
+void Connection::SendEvent(const EventHub::EventPtr& e) {
+  if (closed_ || !subscription_id_) return;
+  if (pending_.size() + e->json.size() > options_.max_event_backlog ||
+      events_queued_->load(std::memory_order_relaxed) >=
+          std::max<size_t>(options_.max_event_backlog / 64, 1024) - 1) {
+    // A subscriber that does not read its events is dropped; nobody waits for it.
+    spdlog::warn("dropping the event subscriber at {}: {} bytes of answers and events unread",
+                 peer_, pending_.size() + out_.size());
+    dispatcher_.core().events().Unsubscribe(subscription_id_);
+    subscription_id_ = 0;
+    return Close();
+  }
+  AppendFrame(pending_.bytes(), 0, FrameKind::kEvent, 0, e->topic, e->json);
+  if (!processing_) Flush();
 }
 
 void Connection::StartRequest(const FrameView& f, const CommandSpec* spec, const OrderKey& key) {
@@ -213,12 +265,20 @@ void Connection::StartRequest(const FrameView& f, const CommandSpec* spec, const
   req.command = f.name;
   req.json = f.json;  // parsed inside Dispatch before it returns
   req.peer = peer_;
+  req.subscription = &subscription_;
+  Metrics& metrics = dispatcher_.core().metrics();
+  const size_t command = spec ? IndexOf(*spec) : 0;
   if (key.ordering != Ordering::kWrite) {
     // Lent, not copied: every connection of one login shares the session, and a copy per
     // request would bounce its reference count between cores. DispatchInline only reads it.
     req.session = std::move(session_);
     std::optional<Response> r = dispatcher_.DispatchInline(req);
     session_ = std::move(req.session);
+    if (r && spec) {
+      // last_activity_ was taken when this frame was decoded: one clock read per request.
+      metrics.Request(Transport::kTcp, command, !r->status.ok(),
+                      NanosSince(last_activity_));
+    }
     if (r) {
       ApplySessionEffects(*r);
       if (slots_.empty()) {
@@ -243,6 +303,9 @@ void Connection::StartRequest(const FrameView& f, const CommandSpec* spec, const
   slot.seq = next_seq_++;
   slot.request_id = f.request_id;
   slot.name = std::string(f.name);
+  slot.command = command;
+  slot.started = last_activity_;
+  metrics.Started();
 
   ++running_;
   if (key.ordering == Ordering::kWrite) {
@@ -298,7 +361,13 @@ void Connection::Answer(Slot& slot, const Status& status, std::string_view body)
 
 void Connection::Complete(uint64_t seq, Response r) {
   ApplySessionEffects(r);
-  if (Slot* slot = FindSlot(seq)) Answer(*slot, r.status, r.text());
+  Metrics& metrics = dispatcher_.core().metrics();
+  metrics.Finished();
+  if (Slot* slot = FindSlot(seq)) {
+    metrics.Request(Transport::kTcp, slot->command, !r.status.ok(),
+                    NanosSince(slot->started));
+    Answer(*slot, r.status, r.text());
+  }
   if (closed_ || processing_) return;  // the running ProcessInput carries on
   ProcessInput();  // a request may have been waiting for this one
   Flush();
@@ -341,6 +410,10 @@ void Connection::Flush() {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  if (subscription_id_) {
+    dispatcher_.core().events().Unsubscribe(subscription_id_);
+    subscription_id_ = 0;
+  }
   read_closed_ = true;
   error_code ec;
   idle_.cancel();

@@ -13,6 +13,7 @@
 // The acceptor placed the connection on one context (net/listener.h) and it never moves.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -35,6 +36,9 @@ namespace kyc {
 struct ConnectionOptions {
   FrameLimits frame;
   size_t max_in_flight = 64;
+  // Event frames (Subscribe) waiting for the socket: past this the subscriber is too far
+  // behind and the connection is closed, so no writer ever waits for it.
+  size_t max_event_backlog = 1 << 20;
   int64_t idle_timeout = 300;  // seconds without a whole request (or an answer taken)
   int64_t frame_timeout = 30;  // seconds a started frame has to arrive whole
 };
@@ -61,6 +65,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool ready = false;
     bool close_after = false;  // a fatal framing error: close once this is sent
     std::string frame;         // the encoded response
+    size_t command = 0;        // the row (IndexOf), for the metrics
+    std::chrono::steady_clock::time_point started;
   };
 
   void Drain();  // Stop, on the connection's thread
@@ -78,6 +84,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
                   std::string_view body);
   void Answer(Slot& slot, const Status& status, std::string_view body);
   void ApplySessionEffects(Response& r);
+  // Subscribe / Unsubscribe: the connection's filter in the event hub.
+  void ApplySubscription(EventFilter filter);
+  // An event from the hub, on this connection's thread.
+  void SendEvent(const EventHub::EventPtr& e);
   bool OutputFull() const;
   void Flush();
   void ArmIdleTimer();
@@ -99,6 +109,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   OutBuffer pending_;         // answers in order after out_, waiting for the next write
   bool close_after_pending_ = false;
   SessionPtr session_;
+  // Events (issue 18): the hub's subscription (0: none), its filter, and the events queued
+  // for this thread and not yet taken (the hub never waits for a slow subscriber).
+  uint64_t subscription_id_ = 0;
+  EventFilter subscription_;
+  std::shared_ptr<std::atomic<size_t>> events_queued_ = std::make_shared<std::atomic<size_t>>(0);
 
   // Ordering of pipelined requests (see OrderingOf).
   int running_ = 0;            // dispatched, not yet completed

@@ -1,5 +1,7 @@
 #include "storage/file_store.h"
 
+#include "protocol/utf8.h"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -164,6 +166,29 @@ Status FileStore::Write(const std::string& file_id, std::string_view ext,
                  path, ErrnoText(err));
   }
   return Status::Ok();
+}
+
+Result<std::string> FileStore::Read(const std::string& file_id, std::string_view ext) const {
+  if (!IsValidFileId(file_id) || !IsValidExt(ext)) {
+    return Error(Code::kBadRequest, "'{}.{}' is not a stored file's name", ForMessage(file_id),
+                 ForMessage(ext));
+  }
+  const std::string path = PathOf(file_id, ext);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return Error(Code::kNotFound, "file {} is missing from storage", file_id);
+    return Error(Code::kInternal, "cannot open {}: {}", path, ErrnoText(errno));
+  }
+  std::string out;
+  char buf[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error(Code::kInternal, "cannot read {}: {}", path, ErrnoText(errno));
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
 }
 
 void FileStore::Remove(const std::string& file_id, std::string_view ext) {

@@ -49,6 +49,8 @@ class FileStore {
 
   // Deletes `<dir>/<file_id>.<ext>` if present; errors are logged, never returned.
   void Remove(const std::string& file_id, std::string_view ext);
+  // The stored bytes of a file (not_found when missing from disk, internal on a read error).
+  Result<std::string> Read(const std::string& file_id, std::string_view ext) const;
 
   // `<dir>/<file_id>.<ext>`.
   std::string PathOf(const std::string& file_id, std::string_view ext) const;

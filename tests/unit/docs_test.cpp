@@ -7,6 +7,8 @@
 #include <string>
 
 #include "protocol/commands.h"
+#include "protocol/json.h"
+#include "protocol/openapi.h"
 
 TEST_CASE("docs/PROTOCOL.md carries the command list generated from the table") {
   std::ifstream in(KYC_DOCS_PROTOCOL);
@@ -31,4 +33,15 @@ TEST_CASE("every command of the table is in the generated list once") {
     CHECK_MESSAGE(first != std::string::npos, c.name);
     CHECK(list.find(cell, first + 1) == std::string::npos);
   }
+}
+
+TEST_CASE("docs/openapi.json is the OpenAPI document the server serves") {
+  std::ifstream in(std::string(KYC_DOCS_DIR) + "/openapi.json");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  rapidjson::Document kept, served;
+  REQUIRE(kyc::ParseJson(text.str(), kept, 1000).ok());
+  REQUIRE(kyc::ParseJson(kyc::OpenApiJson(KYC_VERSION), served, 1000).ok());
+  CHECK_MESSAGE(kept == served, "run docs/update-command-list.sh to refresh docs/openapi.json");
 }
