@@ -122,7 +122,7 @@ std::string Metrics::Render() const {
       "# TYPE kyc_requests_in_flight gauge\nkyc_requests_in_flight {}\n",
       in_flight);
   out += fmt::format(
-      "# HELP kyc_login_failures_total Logins refused (wrong login or password, throttled).\n"
+      "# HELP kyc_login_failures_total Logins refused (wrong login or password, throttled, disabled).\n"
       "# TYPE kyc_login_failures_total counter\nkyc_login_failures_total {}\n",
       login_failures_.load(std::memory_order_relaxed));
   std::string last;

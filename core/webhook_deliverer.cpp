@@ -89,6 +89,8 @@ bool WebhookDeliverer::RunOnce() {
     if (state.retry_at > now) continue;
     int64_t scanned = 0;
     auto event = NextEvent(*w, std::max(w->cursor, state.scanned), &scanned);
+    // Looking past rows no filter wants is progress too: the next pass goes on at once.
+    if (scanned > state.scanned) progress = progress || !event;
     state.scanned = std::max(state.scanned, scanned);
     if (!event) continue;
     progress = Deliver(*w, *event, state) || progress;
@@ -152,7 +154,7 @@ bool WebhookDeliverer::Deliver(const Webhook& w, const Event& e, State& state) {
   if (!written.ok()) {
     spdlog::warn("webhook {}: delivery of event {} not recorded: {}", w.id, e.id,
                  written.status().message());
-    state.retry_at = now + 1;
+    state.retry_at = now + 5;  // a base that refuses writes is not hammered
     return false;
   }
   if (!ok) {

@@ -164,6 +164,8 @@ Result<std::string> Unsubscribe(Call& c);
 Result<std::string> KycGetNotifications(Call& c);
 // A params field that is a list of short strings (nullopt when absent).
 std::optional<std::vector<std::string>> ReadStringList(ParamReader& p, std::string_view field);
+// forbidden when a pattern covers a topic the session's roles do not open.
+Status CheckTopicsAllowed(const Session& session, const std::vector<std::string>& patterns);
 
 // Webhooks (webhook_handlers.cpp)
 Result<std::string> MngAddWebhook(Call& c);

@@ -44,7 +44,10 @@ Result<std::string> Login(Call& c) {
   if (Status s = p.Finish(); !s.ok()) return s;
 
   auto& throttle = c.core.throttle();
-  if (Status s = throttle.Check(login, c.peer); !s.ok()) return s;
+  if (Status s = throttle.Check(login, c.peer); !s.ok()) {
+    c.core.metrics().LoginFailed();
+    return s;
+  }
   auto m = c.core.staff().managers().FindLogin(login);
   // Verify even for an unknown login so the answer takes the same time either way.
   bool password_ok = c.core.VerifyPassword(m ? m->password_hash : c.core.dummy_hash(), password);
@@ -54,6 +57,7 @@ Result<std::string> Login(Call& c) {
     return Status(Code::kUnauthorized, "wrong login or password");
   }
   if (m->disabled) {
+    c.core.metrics().LoginFailed();
     return Error(Code::kUnauthorized, "account '{}' is disabled", login);
   }
   throttle.Succeeded(login);

@@ -57,6 +57,8 @@ Result<std::string> MngAddWebhook(Call& c) {
                  parsed->host);
   }
   if (Status s = CheckTopicPatterns(*events, "events"); !s.ok()) return s;
+  // A webhook receives what its creator may read: no AML alerts through a desk's hook.
+  if (Status s = CheckTopicsAllowed(*c.session, *events); !s.ok()) return s;
   auto& store = c.core.kyc().staged_webhooks();
   auto w = std::make_shared<Webhook>();
   w->id = store.staged_webhooks().StagedNextId();
@@ -65,7 +67,7 @@ Result<std::string> MngAddWebhook(Call& c) {
   if (brands) w->filter.brands = std::move(*brands);
   w->secret = secret;
   // Events from now on: the ones of changes committed before this one are not sent.
-  w->cursor = EventPosition(c.core.kyc().audit().EndId(), 0) - 1;
+  w->cursor = EventPosition(c.core.kyc().audit().StagedEndId(), 0) - 1;
   w->created_at = c.now;
   if (c.session) w->created_by = c.session->manager_id;
   std::string json = WebhookJson(*w);

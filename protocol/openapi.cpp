@@ -218,8 +218,10 @@ void WriteOperation(JsonOut& o, const CommandSpec& c, const RestRoute& r, bool s
     o.Key("text/plain").BeginObject().Key("schema").BeginObject().Key("type").Str("string");
     o.EndObject().EndObject();
   } else if (c.flags & kRawBody) {
-    o.Key("application/octet-stream").BeginObject().Key("schema").BeginObject();
-    o.Key("type").Str("string").Key("format").Str("binary").EndObject().EndObject();
+    for (std::string_view type : {"application/pdf", "image/png", "image/jpeg", "text/csv"}) {
+      o.Key(type).BeginObject().Key("schema").BeginObject();
+      o.Key("type").Str("string").Key("format").Str("binary").EndObject().EndObject();
+    }
   } else {
     o.Key("application/json").BeginObject().Key("schema").BeginObject().Key("type").Str("object");
     o.EndObject().EndObject();

@@ -20,11 +20,16 @@ bool IsPrivate(const asio::ip::address& a) {
     const uint32_t ip = a.to_v4().to_uint();
     auto in = [ip](uint32_t net, int bits) { return (ip >> (32 - bits)) == (net >> (32 - bits)); };
     return in(0x0a000000, 8) || in(0xac100000, 12) || in(0xc0a80000, 16) ||
-           in(0xa9fe0000, 16) || in(0x64400000, 10) || in(0x00000000, 8);
+           in(0xa9fe0000, 16) || in(0x64400000, 10) || in(0x00000000, 8) ||
+           in(0xc6120000, 15) || in(0xe0000000, 3);  // benchmarking; multicast and above
   }
   const auto v6 = a.to_v6();
   if (v6.is_link_local() || v6.is_site_local() || v6.is_v4_mapped()) return true;
-  return (v6.to_bytes()[0] & 0xfe) == 0xfc;  // unique local fc00::/7
+  const auto b = v6.to_bytes();
+  // IPv4 inside IPv6 (NAT64 64:ff9b::/96, 6to4 2002::/16): refused rather than unwrapped.
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) return true;
+  if (b[0] == 0x20 && b[1] == 0x02) return true;
+  return (b[0] & 0xfe) == 0xfc;  // unique local fc00::/7
 }
 
 }  // namespace

@@ -212,6 +212,8 @@ bool Connection::OutputFull() const {
 }
 
 void Connection::ApplySessionEffects(Response& r) {
+  // Events are the session's: a new login or a logout ends the subscription.
+  if ((r.attach || r.detach) && subscription_id_) ApplySubscription(EventFilter{});
   if (r.attach) session_ = std::move(r.attach);
   if (r.detach) session_.reset();
   if (r.subscription) ApplySubscription(std::move(*r.subscription));
@@ -244,18 +246,28 @@ void Connection::ApplySubscription(EventFilter filter) {
 }
 
 void Connection::SendEvent(const EventHub::EventPtr& e) {
-  if (closed_ || !subscription_id_) return;
-  if (pending_.size() + e->json.size() > options_.max_event_backlog ||
+  // Posted before an Unsubscribe or a narrower Subscribe: not sent.
+  if (closed_ || !subscription_id_ || !subscription_.Matches(*e)) return;
+  // The session that subscribed must still be alive and still allowed the topic (an
+  // expired or revoked token, a role taken away).
+  const TopicInfo* topic = FindTopic(e->topic);
+  if (!session_ || !session_->AliveAt(dispatcher_.core().clock().Now()) || !topic ||
+      !Grants(session_->permissions, topic->permission)) {
+    return ApplySubscription(EventFilter{});
+  }
+  if (event_bytes_unsent_ + e->json.size() > options_.max_event_backlog ||
       events_queued_->load(std::memory_order_relaxed) >=
           std::max<size_t>(options_.max_event_backlog / 64, 1024) - 1) {
     // A subscriber that does not read its events is dropped; nobody waits for it.
-    spdlog::warn("dropping the event subscriber at {}: {} bytes of answers and events unread",
-                 peer_, pending_.size() + out_.size());
+    spdlog::warn("dropping the event subscriber at {}: {} bytes of events unread",
+                 peer_, event_bytes_unsent_ + out_.size());
     dispatcher_.core().events().Unsubscribe(subscription_id_);
     subscription_id_ = 0;
     return Close();
   }
+  const size_t before = pending_.size();
   AppendFrame(pending_.bytes(), 0, FrameKind::kEvent, 0, e->topic, e->json);
+  event_bytes_unsent_ += pending_.size() - before;
   if (!processing_) Flush();
 }
 
@@ -391,6 +403,7 @@ void Connection::Flush() {
   // and both keep their capacity, so steady traffic allocates nothing here.
   out_.swap(pending_);
   pending_.clear();
+  event_bytes_unsent_ = 0;  // on the wire now: only events queued behind it count
   bool close_after = close_after_pending_;
   close_after_pending_ = false;
   writing_ = true;

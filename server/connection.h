@@ -113,6 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // for this thread and not yet taken (the hub never waits for a slow subscriber).
   uint64_t subscription_id_ = 0;
   EventFilter subscription_;
+  size_t event_bytes_unsent_ = 0;  // event frames in pending_, behind the write in progress
   std::shared_ptr<std::atomic<size_t>> events_queued_ = std::make_shared<std::atomic<size_t>>(0);
 
   // Ordering of pipelined requests (see OrderingOf).

@@ -85,6 +85,8 @@ class StagedTable : public Staged {
   }
   bool IsStaged(int64_t id) const { return staged_.count(id) != 0; }
   int64_t StagedNextId() { return staged_next_id_++; }
+  // Writer strand only: the id the next staged row will get (nothing is taken).
+  int64_t StagedEndId() const { return staged_next_id_; }
   void Stage(StagingBatch& batch, Ptr row) {
     batch.Touch(this);
     auto it = staged_.find(row->id);

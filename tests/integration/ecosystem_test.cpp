@@ -85,6 +85,8 @@ class Receiver {
     ::close(fd_);
   }
   std::string url() const { return fmt::format("http://127.0.0.1:{}/hook", port_); }
+  // Non-zero: every answer is this status (the receiver is down), until set back to 0.
+  std::atomic<int> fail_with{0};
   std::vector<Hit> hits() {
     std::lock_guard lock(mu_);
     return hits_;
@@ -133,7 +135,7 @@ class Receiver {
       }
       {
         std::lock_guard lock(mu_);
-        h.answered = next_ < statuses_.size() ? statuses_[next_++] : 200;
+        h.answered = fail_with ? fail_with.load() : next_ < statuses_.size() ? statuses_[next_++] : 200;
         hits_.push_back(h);
       }
       std::string out = fmt::format("HTTP/1.1 {} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -338,6 +340,29 @@ TEST_CASE_FIXTURE(RunningServer, "events: a subscriber gets each change in commi
   CHECK(topics == std::vector<std::string>{"kyc.step.submitted", "kyc.step.decided", "customer.blocked"});
   // The connection still answers calls, events or not.
   CHECK(MustCall(*sub, "Ping").ok());
+  auto block = [&](int64_t customer) {
+    CallOk(*staff, "MngAddCustomer", fmt::format(R"({{"customer_id":{},"brand":"acme"}})", customer));
+    CallOk(*staff, "MngBlockCustomer",
+           fmt::format(R"({{"customer_id":{},"brand":"acme","reason":"check"}})", customer));
+  };
+  auto next_customer = [&] {
+    auto e = sub->ReadEvent();
+    REQUIRE_MESSAGE(e.ok(), e.status().message());
+    return IntField(Json(e->body), "customer_id");
+  };
+  // After Unsubscribe nothing more is sent: the next subscription's first event is a later one.
+  CallOk(*sub, "Unsubscribe", "{}");
+  block(603);
+  CallOk(*sub, "Subscribe", R"({"topics":["customer.blocked"]})");
+  block(604);
+  CHECK(next_customer() == 604);
+  // A logout ends the subscription with the session; a new login starts without one.
+  CallOk(*sub, "Logout", "{}");
+  block(605);
+  MustLogin(*sub, "admin", server.admin_password());
+  CallOk(*sub, "Subscribe", R"({"topics":["customer.blocked"]})");
+  block(606);
+  CHECK(next_customer() == 606);
   CallOk(*sub, "Unsubscribe", "{}");
 
   // A support account may not subscribe to AML alerts (no tipping off).
@@ -418,10 +443,17 @@ TEST_CASE("webhooks: signed POSTs to a local receiver, retried after a 500, deli
   }));
   CHECK(IntField(deliveries["items"][0], "attempts") == 2);
 
-  // Events committed, then the server killed: after the restart each is delivered, in order.
+  // The receiver goes down; events are committed and tried (503), then the server is
+  // killed: after the restart each is delivered from the durable cursor, in order.
+  receiver.fail_with = 503;
   CallOk(*staff, "MngApproveKycStep", fmt::format(R"({{"id":{}}})", r.step_id));
   Review r2 = SubmittedStep(server, *staff, 702, "acme", "hook2");
+  REQUIRE(Eventually([&] {
+    for (const auto& h : receiver.hits()) if (h.answered == 503) return true;
+    return false;
+  }, 8));
   server.Kill9();
+  receiver.fail_with = 0;
   REQUIRE_MESSAGE(server.Restart().ok(), server.Log());
   REQUIRE(Eventually([&] {
     std::set<std::string> ids;
