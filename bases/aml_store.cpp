@@ -76,17 +76,6 @@ namespace {
 
 int64_t DayAt(const Stmt& q, int col) { return ParseDay(q.Text(col)).value_or(0); }
 
-template <typename Load>
-Status LoadRows(Db& db, std::string_view sql, Load&& load) {
-  auto q = db.Prepare(sql);
-  if (!q.ok()) return q.status();
-  Stmt& stmt = q.value();
-  return stmt.ForEachRow([&]() -> Status {
-    load(stmt);
-    return Status::Ok();
-  });
-}
-
 }  // namespace
 
 Status AmlStore::Prepare(Db& db) {

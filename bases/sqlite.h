@@ -111,6 +111,18 @@ class Db {
 // drop another row that holds a unique value). `columns` starts with the key.
 std::string UpsertSql(std::string_view table, std::initializer_list<std::string_view> columns);
 
+// Start-up loads: runs `sql` and calls load(stmt) for each row.
+template <typename Load>
+Status LoadRows(Db& db, std::string_view sql, Load&& load) {
+  auto q = db.Prepare(sql);
+  if (!q.ok()) return q.status();
+  Stmt& stmt = q.value();
+  return stmt.ForEachRow([&]() -> Status {
+    load(stmt);
+    return Status::Ok();
+  });
+}
+
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
 class Txn {
  public:

@@ -51,17 +51,6 @@ std::vector<std::string> Split(std::string_view text) {
   return out;
 }
 
-template <typename Load>
-Status LoadWebhookRows(Db& db, std::string_view sql, Load&& load) {
-  auto q = db.Prepare(sql);
-  if (!q.ok()) return q.status();
-  Stmt& stmt = q.value();
-  return stmt.ForEachRow([&]() -> Status {
-    load(stmt);
-    return Status::Ok();
-  });
-}
-
 }  // namespace
 
 Status WebhookStore::Prepare(Db& db) {
@@ -79,7 +68,7 @@ Status WebhookStore::Prepare(Db& db) {
 }
 
 Status WebhookStore::Load(Db& db) {
-  Status s = LoadWebhookRows(
+  Status s = LoadRows(
       db,
       "SELECT id, url, events, brands, secret, cursor, deleted, created_at, created_by"
       " FROM webhooks ORDER BY id",
@@ -97,7 +86,7 @@ Status WebhookStore::Load(Db& db) {
         webhooks_.Load(std::move(w));
       });
   if (!s.ok()) return s;
-  return LoadWebhookRows(
+  return LoadRows(
       db,
       "SELECT id, webhook_id, event_id, position, topic, status, attempts, last_status,"
       " last_error, next_at, created_at, delivered_at FROM webhook_deliveries ORDER BY id",

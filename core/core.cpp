@@ -216,26 +216,28 @@ void Core::RegisterMetrics() {
   m.AddGauge("kyc_events_published_total", "Events published since the start.", "",
              [this] { return static_cast<double>(events_.published()); });
   m.AddSection([this, bases](std::string& out) {
-    out += "# HELP kyc_commit_batch_writes Writes per committed batch (group commit).\n"
-           "# TYPE kyc_commit_batch_writes histogram\n";
-    for (auto [name, base] : bases) {
-      const WriterStats& st = base->writer().stats();
-      std::vector<uint64_t> counts;
-      for (const auto& c : st.batch_sizes) counts.push_back(c.load(std::memory_order_relaxed));
-      RenderHistogram(out, "kyc_commit_batch_writes", fmt::format("base=\"{}\"", name),
-                      kBatchSizeBounds, counts,
-                      static_cast<double>(st.writes.load(std::memory_order_relaxed)));
-    }
-    out += "# HELP kyc_commit_seconds Time of each COMMIT, its fsync included.\n"
-           "# TYPE kyc_commit_seconds histogram\n";
-    for (auto [name, base] : bases) {
-      const WriterStats& st = base->writer().stats();
-      std::vector<uint64_t> counts;
-      for (const auto& c : st.commit_seconds) counts.push_back(c.load(std::memory_order_relaxed));
-      RenderHistogram(out, "kyc_commit_seconds", fmt::format("base=\"{}\"", name),
-                      kCommitSecondsBounds, counts,
-                      static_cast<double>(st.commit_nanos.load(std::memory_order_relaxed)) / 1e9);
-    }
+    // One histogram per base from its writer's counters.
+    auto per_base = [&](std::string_view name, std::string_view help, std::span<const double> bounds,
+                        auto counters, auto sum) {
+      out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+      for (auto [base_name, base] : bases) {
+        const WriterStats& st = base->writer().stats();
+        std::vector<uint64_t> counts;
+        for (const auto& c : counters(st)) counts.push_back(c.load(std::memory_order_relaxed));
+        RenderHistogram(out, name, fmt::format("base=\"{}\"", base_name), bounds, counts, sum(st));
+      }
+    };
+    per_base("kyc_commit_batch_writes", "Writes per committed batch (group commit).",
+             kBatchSizeBounds, [](const WriterStats& st) -> const auto& { return st.batch_sizes; },
+             [](const WriterStats& st) {
+               return static_cast<double>(st.writes.load(std::memory_order_relaxed));
+             });
+    per_base("kyc_commit_seconds", "Time of each COMMIT, its fsync included.",
+             kCommitSecondsBounds,
+             [](const WriterStats& st) -> const auto& { return st.commit_seconds; },
+             [](const WriterStats& st) {
+               return static_cast<double>(st.commit_nanos.load(std::memory_order_relaxed)) / 1e9;
+             });
     // AML runs (issue 14): each run's duration, from the runs kept in the base.
     std::vector<uint64_t> counts(kAmlRunSecondsBounds.size() + 1, 0);
     double sum = 0;

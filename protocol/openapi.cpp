@@ -224,6 +224,17 @@ void WriteOperation(JsonOut& o, const CommandSpec& c, const RestRoute& r, bool s
     }
   } else {
     o.Key("application/json").BeginObject().Key("schema").BeginObject().Key("type").Str("object");
+    // A result written as an object ("{items:[Template], total}") names its fields; one
+    // written as a name ("Profile") is described by the text above.
+    auto fields = result.empty() || result.front() != '{' ? std::nullopt : ParamsOfText(result);
+    if (fields && !fields->empty()) {
+      o.Key("properties").BeginObject();
+      for (const auto& f : *fields) {
+        o.Key(f.name);
+        WriteSchema(o, f);
+      }
+      o.EndObject();
+    }
     o.EndObject().EndObject();
   }
   o.EndObject().EndObject();
@@ -259,11 +270,13 @@ std::string SchemaOfField(std::string_view n) {
   }
   if (n == "id" || EndsWith(n, "_id") || OneOf(n, {"level", "offset", "limit", "ttl", "from", "to",
                                                      "at", "expires_at", "expires_before",
-                                                     "required_level"})) {
+                                                     "required_level", "total", "checked",
+                                                     "time"})) {
     return R"({"type":"integer","format":"int64"})";
   }
   if (OneOf(n, {"active", "required", "disabled", "enabled", "blocked", "realtime", "deposits",
-                "withdrawals", "requires_bank_account"})) {
+                "withdrawals", "requires_bank_account", "ok", "deleted", "allowed", "created",
+                "pending_approval"})) {
     return R"({"type":"boolean"})";
   }
   if (n == "amount" || EndsWith(n, "_amount") || EndsWith(n, "_eur") || n == "max_loan") {
@@ -272,6 +285,7 @@ std::string SchemaOfField(std::string_view n) {
   if (OneOf(n, {"answers", "form_schema", "map", "params", "approval"})) {
     return R"({"type":"object"})";
   }
+  if (n == "items") return R"({"type":"array","items":{"type":"object"}})";
   if (OneOf(n, {"permissions", "operations", "currencies", "customer_types", "topics", "brands",
                 "events", "roles"})) {
     return R"({"type":"array","items":{"type":"string"}})";

@@ -45,7 +45,7 @@ TEST_CASE("events: a decision is a kyc.step.decided event and the client's notif
   CHECK(d["data"]["object"]["code"] == "proof_id");
 }
 
-TEST_CASE("events: a profile gives kyc.profile.status only when its status moved; most rows give none") {
+TEST_CASE("events: a profile gives kyc.profile.status only when its status moved, and most rows give none") {
   CHECK(EventsOf(Row("profile.recalculate", R"({"status":1})", R"({"status":2})")).size() == 1);
   CHECK(EventsOf(Row("profile.recalculate", R"({"status":2,"level":1})", R"({"status":2,"level":2})")).empty());
   CHECK(EventsOf(Row("template.create", "", R"({"id":1})")).empty());
