@@ -196,7 +196,9 @@ void Core::RegisterMetrics() {
   const std::pair<const char*, BaseFile*> bases[] = {
       {"kyc", kyc_.get()}, {"managers", staff_.get()}, {"storage", storage_.get()},
       {"customers", customers_.get()}};
-  for (auto [name, base] : bases) {
+  for (const auto& entry : bases) {
+    BaseFile* base = entry.second;  // a plain variable: clang 14 captures no structured binding
+    const char* name = entry.first;
     m.AddGauge("kyc_writer_queue_depth", "Writes queued for a base's writer, not yet in a batch.",
                fmt::format("base=\"{}\"", name),
                [base] { return static_cast<double>(base->writer().depth()); });
