@@ -10,8 +10,8 @@
 
 namespace kyc {
 
-WebhookDeliverer::WebhookDeliverer(Core& core, HttpPost post)
-    : core_(core), post_(std::move(post)) {}
+WebhookDeliverer::WebhookDeliverer(Core& core, HttpPost post, int64_t skip_write_after)
+    : core_(core), post_(std::move(post)), skip_write_after_(skip_write_after) {}
 
 WebhookDeliverer::~WebhookDeliverer() { Stop(); }
 
@@ -92,10 +92,30 @@ bool WebhookDeliverer::RunOnce() {
     // Looking past rows no filter wants is progress too: the next pass goes on at once.
     if (scanned > state.scanned) progress = progress || !event;
     state.scanned = std::max(state.scanned, scanned);
-    if (!event) continue;
+    if (!event) {
+      // Far past the cursor with nothing to send (a rare topic): keep that, so a restart
+      // does not look through the same rows again.
+      if (state.scanned - w->cursor >= skip_write_after_) SaveCursor(*w, state.scanned);
+      continue;
+    }
     progress = Deliver(*w, *event, state) || progress;
   }
   return progress;
+}
+
+void WebhookDeliverer::SaveCursor(const Webhook& w, int64_t position) {
+  auto written = core_.kyc().writer().SubmitAndWait([&](WriteBatch& batch) -> Result<std::string> {
+    auto& store = core_.kyc().staged_webhooks();
+    auto current = store.staged_webhooks().StagedGet(w.id);
+    if (!current || current->deleted || current->cursor >= position) return std::string();
+    auto moved = std::make_shared<Webhook>(*current);
+    moved->cursor = position;
+    if (Status s = store.Put(batch, std::move(moved)); !s.ok()) return s;
+    return std::string();
+  });
+  if (!written.ok()) {
+    spdlog::warn("webhook {}: cursor not saved: {}", w.id, written.status().message());
+  }
 }
 
 bool WebhookDeliverer::Deliver(const Webhook& w, const Event& e, State& state) {

@@ -39,7 +39,9 @@ using HttpPost =
 
 class WebhookDeliverer {
  public:
-  WebhookDeliverer(Core& core, HttpPost post);
+  // `skip_write_after`: positions (4 per audit row) a webhook may lag behind what was
+  // looked at before its cursor is written without a delivery.
+  WebhookDeliverer(Core& core, HttpPost post, int64_t skip_write_after = 4 * 10000);
   ~WebhookDeliverer();  // stops the thread
   WebhookDeliverer(const WebhookDeliverer&) = delete;
   WebhookDeliverer& operator=(const WebhookDeliverer&) = delete;
@@ -62,9 +64,13 @@ class WebhookDeliverer {
   // The next event after `after` that `w` wants, or nullopt (then *scanned is how far it looked).
   std::optional<Event> NextEvent(const Webhook& w, int64_t after, int64_t* scanned) const;
   bool Deliver(const Webhook& w, const Event& e, State& state);
+  // Moves a webhook's cursor past positions that held nothing for it.
+  void SaveCursor(const Webhook& w, int64_t position);
+
 
   Core& core_;
   HttpPost post_;
+  int64_t skip_write_after_;
   std::map<int64_t, State> states_;  // by webhook id; the delivering thread only
   std::mutex mu_;
   std::condition_variable cv_;

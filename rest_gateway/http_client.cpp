@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -49,9 +50,20 @@ PostResult HttpPostOnce(const WebhookUrl& url, const HttpHeaders& headers, const
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024);  // the receiver's answer is not read beyond its status
   PostResult out;
+  asio::steady_timer* ends = nullptr;  // the deadline, cancelled once the exchange failed
   auto fail = [&](std::string what, const boost::system::error_code& ec) {
-    out.error = ec ? what + ": " + ec.message() : what;
+    if (out.error.empty()) out.error = ec ? what + ": " + ec.message() : what;
+    if (ends) ends->cancel();
   };
+  // The stream's deadline covers connect, send and answer; this one covers the resolve too.
+  asio::steady_timer deadline(ioc, options.timeout);
+  ends = &deadline;
+  deadline.async_wait([&](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the exchange ended first
+    resolver.cancel();
+    stream.cancel();
+    if (out.error.empty() && !out.status) out.error = "no answer within the timeout";
+  });
   stream.expires_after(options.timeout);
   resolver.async_resolve(url.host, url.port, [&](const boost::system::error_code& ec,
                                                  tcp::resolver::results_type results) {
@@ -73,6 +85,7 @@ PostResult HttpPostOnce(const WebhookUrl& url, const HttpHeaders& headers, const
         http::async_read(stream, buffer, parser, [&](const boost::system::error_code& ec, size_t) {
           if (ec && ec != http::error::body_limit) return fail("reading the answer", ec);
           out.status = static_cast<int>(parser.get().result_int());
+          deadline.cancel();
         });
       });
     });
