@@ -155,13 +155,7 @@ int RunServer(const ServerConfig& config) {
     spdlog::critical("{}", http_at.status().message());
     return 1;
   }
-  std::printf("tcp %s:%u\nhttp %s:%u\n", tcp_at->address().to_string().c_str(), tcp_at->port(),
-              http_at->address().to_string().c_str(), http_at->port());
-  std::fflush(stdout);
-  spdlog::info("serving {} on tcp {} and http {} with {} I/O threads", config.core.data_dir,
-               tcp_at->port(), http_at->port(), config.io_threads);
-
-  // GET /metrics without a token on an address of its own (metrics.listen), if set.
+  // Bound before the addresses are printed (scripts read them all at once). GET /metrics without a token on an address of its own (metrics.listen), if set.
   std::unique_ptr<HttpServer> metrics_http;
   if (!config.metrics_listen.empty()) {
     HttpOptions mo{config.http_body_limit, config.http_body_limit, config.idle_timeout,
@@ -176,6 +170,12 @@ int RunServer(const ServerConfig& config) {
     std::printf("metrics %s:%u\n", at->address().to_string().c_str(), at->port());
     std::fflush(stdout);
   }
+  std::printf("tcp %s:%u\nhttp %s:%u\n", tcp_at->address().to_string().c_str(), tcp_at->port(),
+              http_at->address().to_string().c_str(), http_at->port());
+  std::fflush(stdout);
+  spdlog::info("serving {} on tcp {} and http {} with {} I/O threads", config.core.data_dir,
+               tcp_at->port(), http_at->port(), config.io_threads);
+
   Metrics& metrics = (*core)->metrics();
   metrics.AddGauge("kyc_connections", "Open connections, by transport.", "transport=\"tcp\"",
                    [&] { return static_cast<double>(tcp.open_connections()); });
