@@ -60,11 +60,9 @@ std::optional<int64_t> StatusOf(std::string_view json) {
   return it->value.GetInt64();
 }
 
-// A member of an object's JSON text as a string ("" when absent or not a string).
-std::string TextOf(std::string_view json, std::string_view key) {
-  if (json.empty()) return {};
-  rapidjson::Document d;
-  if (!ParseJson(json, d).ok() || !d.IsObject()) return {};
+// A string member of a parsed object ("" when absent or not a string).
+std::string TextOf(const rapidjson::Document& d, std::string_view key) {
+  if (!d.IsObject()) return {};
   auto it = d.FindMember(rapidjson::StringRef(key.data(), key.size()));
   if (it == d.MemberEnd() || !it->value.IsString()) return {};
   return std::string(StringView(it->value));
@@ -104,25 +102,27 @@ std::string ChangeData(const AuditRow& row) {
 
 // The client's side of a decision (seed 003: "System sends email + in-app notification").
 std::string NotificationData(const AuditRow& row) {
-  const std::string name = TextOf(row.after, "name");
+  rapidjson::Document step;  // the step after the decision, parsed once
+  if (!ParseJson(row.after, step).ok()) step.SetObject();
+  const std::string name = TextOf(step, "name");
   std::string kind, message, comment;
   if (row.action == "step.approve") {
     kind = "step.approved";
-    comment = TextOf(row.after, "comment");
+    comment = TextOf(step, "comment");
     message = fmt::format("Your '{}' step was approved.", name);
   } else if (row.action == "step.reject") {
     kind = "step.rejected";
-    comment = TextOf(row.after, "reject_reason");
+    comment = TextOf(step, "reject_reason");
     message = fmt::format("Your '{}' step was rejected: {}", name, comment);
   } else {
     kind = "step.revision_requested";
-    comment = TextOf(row.after, "comment");
+    comment = TextOf(step, "comment");
     message = fmt::format("Please revise your '{}' step: {}", name, comment);
   }
   JsonOut o;
   o.BeginObject();
   o.Key("kind").Str(kind).Key("step_id").Int(row.entity_id);
-  o.Key("code").Str(TextOf(row.after, "code")).Key("name").Str(name);
+  o.Key("code").Str(TextOf(step, "code")).Key("name").Str(name);
   o.Key("comment").Str(comment).Key("message").Str(message);
   o.EndObject();
   return o.Take();

@@ -124,6 +124,13 @@ Result<WebhookUrl> ParseWebhookUrl(std::string_view url) {
   return out;
 }
 
+bool IsPrivateIpv4(uint32_t ip) {
+  auto in = [ip](uint32_t net, int bits) { return (ip >> (32 - bits)) == (net >> (32 - bits)); };
+  return in(0x7f000000, 8) || in(0x0a000000, 8) || in(0xac100000, 12) || in(0xc0a80000, 16) ||
+         in(0xa9fe0000, 16) || in(0x64400000, 10) || in(0x00000000, 8) || in(0xc6120000, 15) ||
+         in(0xe0000000, 3);
+}
+
 int64_t RetryDelay(int64_t attempts) {
   if (attempts <= 1) return 1;
   if (attempts >= 9) return 300;

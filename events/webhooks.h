@@ -85,6 +85,11 @@ struct WebhookUrl {
 };
 Result<WebhookUrl> ParseWebhookUrl(std::string_view url);
 
+// The IPv4 destinations webhooks.deny_private refuses (host byte order): loopback,
+// private, link-local (the cloud metadata address), CGNAT, 0/8, benchmarking, multicast
+// and above. One rule for the check at MngAddWebhook and the one at each delivery.
+bool IsPrivateIpv4(uint32_t ip);
+
 // Seconds to wait before attempt `attempts + 1` after `attempts` failures: 1, 2, 4, … 300.
 int64_t RetryDelay(int64_t attempts);
 

@@ -172,8 +172,8 @@ Result<std::string> MngAddWebhook(Call& c);
 Result<std::string> MngGetWebhooks(Call& c);
 Result<std::string> MngDeleteWebhook(Call& c);
 Result<std::string> MngGetWebhookDeliveries(Call& c);
-// "localhost" or a literal IPv4 address that is loopback, private, link-local or CGNAT.
-bool IsPrivateIpv4(std::string_view host);
+// "localhost" or a literal IPv4 address that webhooks.deny_private refuses (IsPrivateIpv4).
+bool IsPrivateHost(std::string_view host);
 
 // OpenAPI and metrics (api_handlers.cpp)
 Result<std::string> GetOpenApi(Call& c);

@@ -26,15 +26,11 @@ Status Audit(Call& c, std::string_view action, const Webhook* before, const Webh
 
 }  // namespace
 
-bool IsPrivateIpv4(std::string_view host) {
+bool IsPrivateHost(std::string_view host) {
   in_addr a{};
   const std::string h(host);
   if (h == "localhost") return true;
-  if (::inet_pton(AF_INET, h.c_str(), &a) != 1) return false;
-  const uint32_t ip = ntohl(a.s_addr);
-  auto in = [ip](uint32_t net, int bits) { return (ip >> (32 - bits)) == (net >> (32 - bits)); };
-  return in(0x7f000000, 8) || in(0x0a000000, 8) || in(0xac100000, 12) || in(0xc0a80000, 16) ||
-         in(0xa9fe0000, 16) || in(0x64400000, 10) || in(0x00000000, 8);
+  return ::inet_pton(AF_INET, h.c_str(), &a) == 1 && IsPrivateIpv4(ntohl(a.s_addr));
 }
 
 Result<std::string> MngAddWebhook(Call& c) {
@@ -50,7 +46,7 @@ Result<std::string> MngAddWebhook(Call& c) {
   }
   auto parsed = ParseWebhookUrl(url);
   if (!parsed.ok()) return parsed.status();
-  if (c.core.options().webhooks_deny_private && IsPrivateIpv4(parsed->host)) {
+  if (c.core.options().webhooks_deny_private && IsPrivateHost(parsed->host)) {
     return Error(Code::kBadRequest,
                  "field 'url': {} is a loopback or private address, which webhooks.deny_private "
                  "refuses",

@@ -17,13 +17,7 @@ namespace {
 
 bool IsPrivate(const asio::ip::address& a) {
   if (a.is_loopback() || a.is_unspecified() || a.is_multicast()) return true;
-  if (a.is_v4()) {
-    const uint32_t ip = a.to_v4().to_uint();
-    auto in = [ip](uint32_t net, int bits) { return (ip >> (32 - bits)) == (net >> (32 - bits)); };
-    return in(0x0a000000, 8) || in(0xac100000, 12) || in(0xc0a80000, 16) ||
-           in(0xa9fe0000, 16) || in(0x64400000, 10) || in(0x00000000, 8) ||
-           in(0xc6120000, 15) || in(0xe0000000, 3);  // benchmarking; multicast and above
-  }
+  if (a.is_v4()) return IsPrivateIpv4(a.to_v4().to_uint());
   const auto v6 = a.to_v6();
   if (v6.is_link_local() || v6.is_site_local() || v6.is_v4_mapped()) return true;
   const auto b = v6.to_bytes();
